@@ -1,0 +1,41 @@
+# Everything a newcomer needs, from a machine with only Python and make:
+#   make demo   set up .venv and run the main job on the bundled S&P 500 data
+#   make test   set up .venv and run the whole test suite (TensorFlow backend)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Keras prints TensorFlow's start-up chatter otherwise; it is noise for users of skrnn.
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+
+.PHONY: demo test test-jax lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# The stamp is remade whenever pyproject.toml changes, so `make` reinstalls then.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[tests]"
+	touch $@
+
+$(VENV)/.installed-jax: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[tests,jax]"
+	touch $@
+
+demo: $(VENV)/.installed
+	$(BIN)/skrnn compare
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest -n 2
+
+# The same suite on Keras' JAX backend: skrnn must not depend on one backend.
+test-jax: $(VENV)/.installed-jax
+	KERAS_BACKEND=jax $(BIN)/python -m pytest -n 2
+
+lint: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet ruff
+	$(BIN)/ruff check skrnn tests examples
+	$(BIN)/ruff format --check skrnn tests examples
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info results

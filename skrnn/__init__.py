@@ -1,0 +1,33 @@
+"""skrnn: scikit-learn estimators for recurrent neural networks on time series.
+
+Put a price series through an ordinary scikit-learn ``Pipeline``
+(``MinMaxScaler`` -> :class:`SlidingWindowTransformer` -> :class:`LSTMRegressor`)
+and tune simple RNN, LSTM (with or without peepholes) and GRU models with
+``TimeSeriesSplit`` and ``GridSearchCV``.
+"""
+
+import importlib
+
+__version__ = "0.1.0.dev0"
+
+# Public name -> the private module that defines it. Importing Keras costs seconds,
+# so the estimators load on first use: `import skrnn.datasets` and the command
+# line's --help stay fast.
+_PUBLIC = {
+    "GRURegressor": "skrnn._recurrent",
+    "LSTMRegressor": "skrnn._recurrent",
+    "RNNRegressor": "skrnn._recurrent",
+    "SlidingWindowTransformer": "skrnn._window",
+}
+
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name):
+    if name in _PUBLIC:
+        return getattr(importlib.import_module(_PUBLIC[name]), name)
+    raise AttributeError(f"module 'skrnn' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *_PUBLIC])

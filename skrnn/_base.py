@@ -1,0 +1,404 @@
+"""The one base of skrnn's recurrent regressors, and all of skrnn's contact with SciKeras.
+
+SciKeras 0.13 (pinned, unmaintained upstream) gives the regressors their place in
+the Keras-wrapper family and pickling of fitted Keras models. Its own fit and
+predict paths are not used, for reasons measured on scikit-learn >= 1.6:
+
+- it declares its mixins in the wrong order, so ``is_regressor`` is False: the
+  tags are set here;
+- its data validation rejects NaN (skrnn's masked steps) and any change of window
+  length between fit and predict (a recurrent network reads any length);
+- its ``random_state`` reaches into TensorFlow internals: skrnn seeds through
+  ``keras.utils.set_random_seed``, which every Keras backend honours;
+- its own parameters (``optimizer``, ``loss``, ``model``, ``callbacks`` ...) would
+  sit in ``get_params`` next to skrnn's and contradict them (a shuffled
+  ``validation_split`` against early stopping on a time-ordered tail): the
+  parameters here are exactly the explicit keywords of each subclass.
+
+Should SciKeras ever stop working, only this module needs replacing.
+"""
+
+from numbers import Integral, Real
+
+import keras
+import numpy as np
+from keras import ops
+from scikeras.wrappers import KerasRegressor
+from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval
+from sklearn.utils._tags import RegressorTags
+from sklearn.utils.validation import check_array, check_consistent_length, check_is_fitted
+
+#: Rows per forward pass at predict time; ``predict_on_batch`` avoids the fixed
+#: cost of ``Model.predict`` (tens of ms per call, even for one row).
+_PREDICT_CHUNK = 4096
+
+
+@keras.saving.register_keras_serializable(package="skrnn")
+class MissingStepMasking(keras.layers.Layer):
+    """Mask the time steps that are NaN, so the recurrent layers skip them.
+
+    A window that reaches back before the start of the series has NaN steps
+    (see :class:`~skrnn.SlidingWindowTransformer`). Keras' own ``Masking``
+    compares with a value, which a real scaled price (0.0 after min-max
+    scaling) could equal; NaN never is a price. Masked steps are set to zero so
+    that no NaN reaches the arithmetic, and the mask tells every recurrent
+    layer to carry its state over them: a window with leading NaN steps reads
+    exactly as the shorter window would.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs):
+        return ops.where(ops.isnan(inputs), ops.zeros_like(inputs), inputs)
+
+    def compute_mask(self, inputs, mask=None):
+        return ops.logical_not(ops.all(ops.isnan(inputs), axis=-1))
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
+class BaseRecurrentRegressor(KerasRegressor):
+    """Shared machinery of :class:`RNNRegressor`, :class:`LSTMRegressor` and
+    :class:`GRURegressor`; subclasses only name their recurrent layer.
+
+    Warning: this class should not be used directly. Use the derived classes.
+    """
+
+    _parameter_constraints: dict = {
+        "units": [Interval(Integral, 1, None, closed="left")],
+        "layers": [Interval(Integral, 1, None, closed="left")],
+        "patience": [Interval(Integral, 0, None, closed="left")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    # SciKeras reads parameter names off the instance; scikit-learn's rule, the
+    # explicit signature of __init__, is the one users see documented.
+    _get_param_names = classmethod(BaseEstimator._get_param_names.__func__)
+    set_params = BaseEstimator.set_params
+    __repr__ = BaseEstimator.__repr__
+    score = RegressorMixin.score
+
+    def __init__(
+        self,
+        *,
+        units=32,
+        layers=4,
+        patience=40,
+        epochs=500,
+        batch_size=32,
+        validation_fraction=0.1,
+        learning_rate=0.001,
+        dropout=0.0,
+        random_state=None,
+        verbose=0,
+    ):
+        self.units = units
+        self.layers = layers
+        self.patience = patience
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.validation_fraction = validation_fraction
+        self.learning_rate = learning_rate
+        self.dropout = dropout
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # -- what a subclass provides ---------------------------------------------
+
+    def _recurrent_layer(self, *, return_sequences, name):
+        """One recurrent layer of ``self.units`` units (subclasses decide which)."""
+        raise NotImplementedError
+
+    # -- the scikit-learn API --------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Train a new network, stopping early on the latest training rows.
+
+        The last ``validation_fraction`` of the rows, in time order, watch the
+        training: it stops once their loss has not improved for ``patience``
+        epochs, and the weights of the best epoch are restored.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, window, n_features) or (n_samples, window)
+            Windows in time order, the newest step last (the output of
+            :class:`~skrnn.SlidingWindowTransformer`); a 2-D array is one
+            feature. NaN steps are masked; a window that is NaN everywhere is
+            an error.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets (for example the price ``horizon`` days after the window
+            ends); several columns give one output each.
+
+        Returns
+        -------
+        self : object
+            The fitted regressor.
+        """
+        X, y = self._validate_fit_data(X, y, reset=True)
+        n_val = self._n_validation_rows(X.shape[0])
+        self._seed()
+        self._initialize_model(X, y)
+        y_scaled = self._scale_y(y)
+        fit_args = {}
+        callbacks = []
+        if n_val:
+            fit_args["validation_data"] = (X[-n_val:], y_scaled[-n_val:])
+            callbacks.append(
+                keras.callbacks.EarlyStopping(
+                    monitor="val_loss",
+                    patience=self.patience,
+                    restore_best_weights=True,
+                )
+            )
+        history = self.model_.fit(
+            X[: X.shape[0] - n_val],
+            y_scaled[: X.shape[0] - n_val],
+            epochs=self.epochs,
+            batch_size=self.batch_size,
+            shuffle=True,
+            callbacks=callbacks,
+            verbose=self.verbose,
+            **fit_args,
+        )
+        self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+        self.n_iter_ = len(self.history_["loss"])
+        return self
+
+    def initialize(self, X, y):
+        """Build the network for `X` and `y` without training it.
+
+        Fits the target scaling and creates ``model_`` with fresh weights;
+        :meth:`partial_fit` then trains it one epoch at a time.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, window, n_features) or (n_samples, window)
+            Windows in time order.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+
+        Returns
+        -------
+        self : object
+            The initialised regressor.
+        """
+        self._validate_params()
+        X, y = self._validate_fit_data(X, y, reset=True)
+        self._seed()
+        self._initialize_model(X, y)
+        self.history_ = {"loss": []}
+        self.n_iter_ = 0
+        return self
+
+    def partial_fit(self, X, y):
+        """Train one more epoch on `X` and `y`, without early stopping.
+
+        The first call initialises the network and the target scaling from
+        this data (see :meth:`initialize`); later calls keep both.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, window, n_features) or (n_samples, window)
+            Windows in time order.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets, in the shape used by the first call.
+
+        Returns
+        -------
+        self : object
+            The regressor, trained one epoch further.
+        """
+        if not hasattr(self, "model_"):
+            self.initialize(X, y)
+        X, y = self._validate_fit_data(X, y, reset=False)
+        history = self.model_.fit(
+            X,
+            self._scale_y(y),
+            epochs=1,
+            batch_size=self.batch_size,
+            shuffle=True,
+            verbose=self.verbose,
+        )
+        self.history_["loss"] += [float(v) for v in history.history["loss"]]
+        self.n_iter_ += 1
+        return self
+
+    def predict(self, X):
+        """Predict the targets of each window, in the units of ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, window, n_features) or (n_samples, window)
+            Windows with the number of features seen in fit; their length may
+            differ from the training windows' (a recurrent network reads any
+            length).
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predictions, shaped like the ``y`` given to fit.
+        """
+        check_is_fitted(self, "model_")
+        X = self._validate_X(X, reset=False)
+        scaled = np.concatenate(
+            [
+                np.asarray(self.model_.predict_on_batch(X[start : start + _PREDICT_CHUNK]))
+                for start in range(0, X.shape[0], _PREDICT_CHUNK)
+            ]
+        ).astype(np.float64)
+        y_pred = scaled * self._y_scale + self._y_center
+        return y_pred.ravel() if self._y_ndim == 1 else y_pred
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # SciKeras lists RegressorMixin after BaseEstimator, whose tags win:
+        # say here what RegressorMixin would have said.
+        tags.estimator_type = "regressor"
+        tags.regressor_tags = RegressorTags()
+        tags.target_tags.required = True
+        tags.target_tags.multi_output = True
+        tags.input_tags.three_d_array = True
+        # NaN in a window is a masked step, not a number.
+        tags.input_tags.allow_nan = True
+        return tags
+
+    # -- private helpers -------------------------------------------------------
+
+    def _validate_fit_data(self, X, y, *, reset):
+        X = self._validate_X(X, reset=reset)
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None."
+            )
+        y = check_array(
+            y, ensure_2d=False, dtype=np.float64, input_name="y", estimator=self
+        )
+        if y.ndim > 2:
+            raise ValueError(
+                f"y must be 1-D (n_samples,) or 2-D (n_samples, n_outputs); "
+                f"got an array of shape {y.shape}."
+            )
+        check_consistent_length(X, y)
+        if reset:
+            self._y_ndim = y.ndim
+        elif y.ndim != self._y_ndim or (y.ndim == 2 and y.shape[1] != self._y_scale.size):
+            raise ValueError(
+                f"y has shape {y.shape[1:]} per row, but this {type(self).__name__} "
+                f"was initialised with {self._y_scale.size} output(s)."
+            )
+        return X, y
+
+    def _validate_X(self, X, *, reset):
+        X = check_array(
+            X,
+            allow_nd=True,
+            ensure_all_finite=False,
+            dtype=np.float32,
+            ensure_min_features=1,
+            estimator=self,
+        )
+        if X.ndim == 2:
+            X = X[:, :, np.newaxis]
+        if X.ndim != 3:
+            raise ValueError(
+                "X must be 2-D (n_samples, window) or 3-D (n_samples, window, "
+                f"n_features); got a {X.ndim}-D array of shape {X.shape}."
+            )
+        if X.shape[1] == 0 or X.shape[2] == 0:
+            raise ValueError(f"X has no time steps or no features: shape {X.shape}.")
+        if np.isinf(X).any():
+            raise ValueError("X contains infinite values; expected finite numbers or NaN.")
+        _check_missing_steps(X)
+        if reset:
+            self.n_features_in_ = X.shape[2]
+        elif X.shape[2] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[2]} features per time step, but "
+                f"{type(self).__name__} is expecting {self.n_features_in_} "
+                "features as input."
+            )
+        return X
+
+    def _n_validation_rows(self, n_samples):
+        if self.validation_fraction == 0:
+            return 0
+        n_val = max(1, int(round(self.validation_fraction * n_samples)))
+        if n_val >= n_samples:
+            raise ValueError(
+                f"validation_fraction={self.validation_fraction} leaves no rows to "
+                f"train on with n_samples={n_samples}; expected at least 2 rows, or "
+                "validation_fraction=0 to train without early stopping."
+            )
+        return n_val
+
+    def _seed(self):
+        if self.random_state is None:
+            return
+        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        keras.utils.set_random_seed(int(seed))
+
+    def _initialize_model(self, X, y):
+        y2d = y.reshape(y.shape[0], -1)
+        self._y_center = y2d.mean(axis=0)
+        scale = y2d.std(axis=0)
+        # A constant target has nothing to scale: keep its units.
+        self._y_scale = np.where(scale > 0, scale, 1.0)
+        self.model_ = self._keras_build_fn(X.shape[2], y2d.shape[1])
+
+    def _scale_y(self, y):
+        return ((y.reshape(y.shape[0], -1) - self._y_center) / self._y_scale).astype(
+            np.float32
+        )
+
+    def _keras_build_fn(self, n_features, n_outputs):
+        """The lecture's network: ``layers`` recurrent layers and a Dense output."""
+        model = keras.Sequential(name=type(self).__name__.removesuffix("Regressor"))
+        model.add(keras.Input(shape=(None, n_features)))
+        model.add(MissingStepMasking(name="missing_step_masking"))
+        for i in range(self.layers):
+            last = i == self.layers - 1
+            model.add(self._recurrent_layer(return_sequences=not last, name=f"recurrent_{i}"))
+        model.add(keras.layers.Dense(n_outputs, name="output"))
+        model.compile(
+            optimizer=keras.optimizers.Adam(learning_rate=self.learning_rate),
+            loss="mean_squared_error",
+        )
+        return model
+
+
+def _check_missing_steps(X):
+    """Each step is known (all features) or missing (all NaN); no window is empty."""
+    nan = np.isnan(X)
+    if not nan.any():
+        return
+    missing_step = nan.all(axis=2)
+    if (nan.any(axis=2) & ~missing_step).any():
+        rows = np.flatnonzero((nan.any(axis=2) & ~missing_step).any(axis=1))
+        raise ValueError(
+            f"X has time steps where only some features are NaN (rows {rows[:5].tolist()}"
+            f"{' ...' if rows.size > 5 else ''}); a step is either missing "
+            "(all NaN, masked) or known (all finite)."
+        )
+    empty = missing_step.all(axis=1)
+    if empty.any():
+        rows = np.flatnonzero(empty)
+        raise ValueError(
+            f"X has windows that are NaN everywhere (rows {rows[:5].tolist()}"
+            f"{' ...' if rows.size > 5 else ''}); each window needs at least one "
+            "known step."
+        )

@@ -1,0 +1,275 @@
+"""RNNRegressor, LSTMRegressor and GRURegressor: one base, three recurrent layers."""
+
+import keras
+
+from skrnn._base import BaseRecurrentRegressor
+
+_SHARED_PARAMETERS = """\
+    units : int, default=32
+        Units of each recurrent layer (the size of the hidden state ``h_t``).
+
+    layers : int, default=4
+        Number of stacked recurrent layers. All but the last return their whole
+        sequence to the next; the last returns its final state to a ``Dense``
+        output layer.
+
+    patience : int, default=40
+        Epochs without improvement of the validation loss before training
+        stops (``keras.callbacks.EarlyStopping``); the weights of the best epoch
+        are restored.
+
+    epochs : int, default=500
+        Upper bound on the number of epochs; early stopping usually ends sooner.
+
+    batch_size : int, default=32
+        Rows per gradient update.
+
+    validation_fraction : float, default=0.1
+        Fraction of the training rows, taken from the end in time order (never
+        a shuffled sample), that early stopping watches. At least one row is
+        used when it is above 0; 0 trains all `epochs` without early stopping.
+
+    learning_rate : float, default=0.001
+        Learning rate of the Adam optimizer.
+
+    dropout : float, default=0.0
+        Fraction of each recurrent layer's inputs dropped during training.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds Keras (``keras.utils.set_random_seed``: weights, dropout and
+        shuffling) at the start of `fit`, so that the same data and seed give
+        the same predictions on a CPU. None leaves the seeds as they are.
+        Note that Keras keeps one global seed: seeding also sets Python's and
+        NumPy's global random state.
+
+    verbose : int, default=0
+        Keras' verbosity during fit: 0 silent, 1 progress bar, 2 one line per
+        epoch.
+"""
+
+_SHARED_ATTRIBUTES = """\
+    model_ : keras.Model
+        The trained network. Its input is ``(batch, steps, n_features_in_)``;
+        NaN steps are masked by its first layer.
+
+    history_ : dict of str to list of float
+        Per-epoch ``loss`` and, with early stopping, ``val_loss``: mean squared
+        error of the scaled targets.
+
+    n_iter_ : int
+        Epochs run.
+
+    n_features_in_ : int
+        Features per time step seen during fit (1 for 2-D `X`).
+"""
+
+_DOC = """\
+{summary}
+
+{description}
+
+The input is a window per row, ``(n_samples, window, n_features)`` (for example
+from :class:`~skrnn.SlidingWindowTransformer`) or ``(n_samples, window)`` for one
+feature. NaN steps, such as the steps before the start of a series, are masked:
+the network reads a shorter sequence. The targets are standardised inside the
+regressor, with the mean and standard deviation of the training targets, and
+predictions come back in the units of ``y``.
+
+Parameters
+----------
+{parameters}
+Attributes
+----------
+{attributes}
+See Also
+--------
+{see_also}
+
+Examples
+--------
+>>> import numpy as np
+>>> from skrnn import {name}
+>>> rng = np.random.RandomState(0)
+>>> X, y = rng.rand(40, 5, 1), rng.rand(40)
+>>> reg = {name}(units=4, layers=1, epochs=2, random_state=0).fit(X, y)
+>>> reg.predict(X[:3]).shape
+(3,)
+>>> reg.model_.count_params() > 0
+True
+"""
+
+
+class RNNRegressor(BaseRecurrentRegressor):
+    __doc__ = _DOC.format(
+        summary="Stacked simple recurrent network (Elman RNN) regressor.",
+        description=(
+            "Each layer computes ``h_t = tanh(h_{t-1} W_h + x_t W_x + b)``: the\n"
+            "lecture's recursion. Backpropagation through time multiplies one\n"
+            "factor ``tanh'(.) W_h`` per step, so gradients from far back vanish\n"
+            "(or explode): the simple RNN sees a short past well and a long past\n"
+            "poorly. With ``units=32, layers=4`` on one feature the network has\n"
+            "the lecture's 7,361 parameters."
+        ),
+        parameters=_SHARED_PARAMETERS,
+        attributes=_SHARED_ATTRIBUTES,
+        see_also=(
+            "LSTMRegressor : Gated cells that keep a long past.\n"
+            "GRURegressor : Fewer gates than LSTM, fewer parameters."
+        ),
+        name="RNNRegressor",
+    )
+
+    def __init__(
+        self,
+        *,
+        units=32,
+        layers=4,
+        patience=40,
+        epochs=500,
+        batch_size=32,
+        validation_fraction=0.1,
+        learning_rate=0.001,
+        dropout=0.0,
+        random_state=None,
+        verbose=0,
+    ):
+        super().__init__(
+            units=units,
+            layers=layers,
+            patience=patience,
+            epochs=epochs,
+            batch_size=batch_size,
+            validation_fraction=validation_fraction,
+            learning_rate=learning_rate,
+            dropout=dropout,
+            random_state=random_state,
+            verbose=verbose,
+        )
+
+    def _recurrent_layer(self, *, return_sequences, name):
+        return keras.layers.SimpleRNN(
+            self.units, return_sequences=return_sequences, dropout=self.dropout, name=name
+        )
+
+
+class LSTMRegressor(BaseRecurrentRegressor):
+    __doc__ = _DOC.format(
+        summary="Stacked long short-term memory (LSTM) regressor.",
+        description=(
+            "Each layer keeps a cell state ``c_t`` next to ``h_t``; forget, input\n"
+            "and output gates decide what the cell forgets, stores and shows\n"
+            "(Hochreiter & Schmidhuber, 1997). The cell state passes from step to\n"
+            "step through a sum, not through a squashing function, so gradients\n"
+            "survive long sequences. With ``units=32, layers=4`` on one feature\n"
+            "the network has the lecture's 29,345 parameters."
+        ),
+        parameters=_SHARED_PARAMETERS
+        + """
+    peephole : bool, default=False
+        Whether the gates also read the cell state (Gers & Schmidhuber, 2000).
+        Not available yet: True raises ``NotImplementedError`` at fit.
+""",
+        attributes=_SHARED_ATTRIBUTES,
+        see_also=(
+            "RNNRegressor : The simple recurrent network.\n"
+            "GRURegressor : Fewer gates than LSTM, fewer parameters."
+        ),
+        name="LSTMRegressor",
+    )
+
+    _parameter_constraints: dict = {
+        **BaseRecurrentRegressor._parameter_constraints,
+        "peephole": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        *,
+        units=32,
+        layers=4,
+        patience=40,
+        epochs=500,
+        batch_size=32,
+        validation_fraction=0.1,
+        learning_rate=0.001,
+        dropout=0.0,
+        peephole=False,
+        random_state=None,
+        verbose=0,
+    ):
+        super().__init__(
+            units=units,
+            layers=layers,
+            patience=patience,
+            epochs=epochs,
+            batch_size=batch_size,
+            validation_fraction=validation_fraction,
+            learning_rate=learning_rate,
+            dropout=dropout,
+            random_state=random_state,
+            verbose=verbose,
+        )
+        self.peephole = peephole
+
+    def _recurrent_layer(self, *, return_sequences, name):
+        if self.peephole:
+            raise NotImplementedError(
+                "LSTMRegressor(peephole=True) needs the peephole LSTM cell, which "
+                "this version of skrnn does not have yet; use peephole=False."
+            )
+        return keras.layers.LSTM(
+            self.units, return_sequences=return_sequences, dropout=self.dropout, name=name
+        )
+
+
+class GRURegressor(BaseRecurrentRegressor):
+    __doc__ = _DOC.format(
+        summary="Stacked gated recurrent unit (GRU) regressor.",
+        description=(
+            "Each layer has a reset gate (how much of ``h_{t-1}`` the candidate\n"
+            "state reads) and an update gate (how much of the candidate replaces\n"
+            "``h_{t-1}``), with no separate cell state (Cho et al., 2014): fewer\n"
+            "parameters than an LSTM of the same width. With ``units=32,\n"
+            "layers=4`` on one feature the network has the lecture's 22,401\n"
+            "parameters (Keras' ``reset_after=True`` layout)."
+        ),
+        parameters=_SHARED_PARAMETERS,
+        attributes=_SHARED_ATTRIBUTES,
+        see_also=(
+            "RNNRegressor : The simple recurrent network.\n"
+            "LSTMRegressor : Gated cells with a separate cell state."
+        ),
+        name="GRURegressor",
+    )
+
+    def __init__(
+        self,
+        *,
+        units=32,
+        layers=4,
+        patience=40,
+        epochs=500,
+        batch_size=32,
+        validation_fraction=0.1,
+        learning_rate=0.001,
+        dropout=0.0,
+        random_state=None,
+        verbose=0,
+    ):
+        super().__init__(
+            units=units,
+            layers=layers,
+            patience=patience,
+            epochs=epochs,
+            batch_size=batch_size,
+            validation_fraction=validation_fraction,
+            learning_rate=learning_rate,
+            dropout=dropout,
+            random_state=random_state,
+            verbose=verbose,
+        )
+
+    def _recurrent_layer(self, *, return_sequences, name):
+        return keras.layers.GRU(
+            self.units, return_sequences=return_sequences, dropout=self.dropout, name=name
+        )

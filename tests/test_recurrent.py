@@ -1,0 +1,299 @@
+"""RNNRegressor, LSTMRegressor, GRURegressor: the lecture's networks as scikit-learn regressors."""
+
+import pickle
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.base import clone, is_regressor
+from sklearn.ensemble import StackingRegressor, VotingRegressor
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import Ridge
+from sklearn.model_selection import KFold, TimeSeriesSplit, cross_validate
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import MinMaxScaler
+
+from skrnn import GRURegressor, LSTMRegressor, RNNRegressor, SlidingWindowTransformer
+
+REGRESSORS = [RNNRegressor, LSTMRegressor, GRURegressor]
+TINY = dict(units=4, layers=2, epochs=3, batch_size=16, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def series():
+    t = np.arange(160)
+    return (np.sin(t / 6) + 0.02 * t).reshape(-1, 1)
+
+
+@pytest.fixture(scope="module")
+def data(series):
+    """Windows of 5 days and the next day's value, the lecture's setting."""
+    X = SlidingWindowTransformer(window=5).fit_transform(series[:-1])
+    return X[4:], series[5:, 0]
+
+
+@pytest.fixture(scope="module", params=REGRESSORS, ids=lambda c: c.__name__)
+def fitted(request, data):
+    X, y = data
+    return request.param(**TINY).fit(X, y)
+
+
+# -- the lecture's networks ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "Regressor, n_params",
+    [(RNNRegressor, 7_361), (LSTMRegressor, 29_345), (GRURegressor, 22_401)],
+)
+def test_defaults_have_the_lecture_parameter_counts(Regressor, n_params, data):
+    X, y = data
+    reg = Regressor().initialize(X, y)
+    assert (reg.units, reg.layers, reg.patience) == (32, 4, 40)
+    assert reg.model_.count_params() == n_params
+    recurrent = [layer for layer in reg.model_.layers if layer.name.startswith("recurrent")]
+    assert [layer.return_sequences for layer in recurrent] == [True, True, True, False]
+
+
+@pytest.mark.parametrize("Regressor", REGRESSORS)
+def test_scikit_learn_sees_a_regressor(Regressor):
+    assert is_regressor(Regressor())
+    assert is_regressor(make_pipeline(SlidingWindowTransformer(), Regressor()))
+
+
+# -- fitted state and predictions -----------------------------------------------
+
+
+def test_fitted_attributes(fitted, data):
+    X, _ = data
+    assert fitted.n_features_in_ == 1
+    assert fitted.n_iter_ == len(fitted.history_["loss"]) == len(fitted.history_["val_loss"])
+    assert type(fitted.history_) is dict
+    assert all(type(v) is float for v in fitted.history_["loss"])
+    assert fitted.predict(X).shape == (len(X),)
+    assert fitted.predict(X).dtype == np.float64
+
+
+def test_leading_nan_steps_read_as_a_shorter_window(fitted, data):
+    X, _ = data
+    masked = X[:10].copy()
+    masked[:, :2] = np.nan
+    assert_allclose(fitted.predict(masked), fitted.predict(X[:10, 2:]), rtol=0, atol=1e-6)
+
+
+def test_windows_of_another_length_can_be_predicted(fitted, data):
+    X, _ = data
+    assert fitted.predict(X[:, -3:]).shape == (len(X),)
+
+
+def test_two_d_X_is_one_feature(fitted, data):
+    X, y = data
+    assert_allclose(fitted.predict(X[:, :, 0]), fitted.predict(X), rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("Regressor", REGRESSORS)
+def test_pickle_round_trip_predicts_identically(Regressor, data):
+    # A fresh model: on TensorFlow, a model that has already predicted windows
+    # of other shapes may run a more general graph, equal only to float32 round-off.
+    X, y = data
+    reg = Regressor(**TINY).fit(X, y)
+    restored = pickle.loads(pickle.dumps(reg))
+    assert_array_equal(restored.predict(X), reg.predict(X))
+    assert restored.history_ == reg.history_
+
+
+def test_clone_keeps_parameters_not_fit(fitted):
+    cloned = clone(fitted)
+    assert cloned.get_params() == fitted.get_params()
+    assert not hasattr(cloned, "model_")
+
+
+@pytest.mark.parametrize("Regressor", REGRESSORS)
+def test_same_seed_same_predictions(Regressor, data):
+    X, y = data
+    first = Regressor(**TINY).fit(X, y).predict(X)
+    second = Regressor(**TINY).fit(X, y).predict(X)
+    assert_array_equal(first, second)
+
+
+@pytest.mark.parametrize("Regressor", REGRESSORS)
+def test_predictions_come_back_in_the_units_of_y(Regressor, data):
+    # y is standardised inside: an affine change of y's units changes nothing
+    # but the units of the predictions.
+    X, y = data
+    params = dict(TINY, epochs=2)
+    in_units = Regressor(**params).fit(X, y).predict(X)
+    in_price = Regressor(**params).fit(X, 1000 * y + 25_000).predict(X)
+    assert_allclose(in_price, 1000 * in_units + 25_000, rtol=1e-5)
+
+
+@pytest.mark.parametrize("Regressor", REGRESSORS)
+def test_two_d_y_gives_one_output_per_column(Regressor, data, series):
+    X, y = data
+    Y = np.column_stack([y[:-1], y[1:]])  # horizons 1 and 2
+    reg = Regressor(**dict(TINY, epochs=2)).fit(X[:-1], Y)
+    assert reg.model_.output_shape == (None, 2)
+    assert reg.predict(X).shape == (len(X), 2)
+
+
+# -- early stopping ---------------------------------------------------------------
+
+
+def test_early_stopping_watches_the_latest_rows_and_restores_the_best(data):
+    X, y = data
+    reg = GRURegressor(**dict(TINY, epochs=6, validation_fraction=0.25, patience=10))
+    reg.fit(X, y)
+    n_val = round(0.25 * len(X))
+    scaled_error = (reg.predict(X[-n_val:]) - y[-n_val:]) / y.std()
+    assert_allclose(np.mean(scaled_error**2), min(reg.history_["val_loss"]), rtol=1e-4)
+
+
+def test_training_stops_patience_epochs_after_the_best(data):
+    # Noise targets: the validation loss stops improving within a few epochs.
+    X, _ = data
+    noise = np.random.RandomState(0).normal(size=len(X))
+    reg = RNNRegressor(units=4, layers=1, epochs=100, patience=3, learning_rate=0.05,
+                       random_state=0).fit(X, noise)  # fmt: skip
+    assert reg.n_iter_ < 100
+    assert int(np.argmin(reg.history_["val_loss"])) == reg.n_iter_ - 1 - 3
+
+
+def test_no_validation_trains_every_epoch(data):
+    X, y = data
+    reg = RNNRegressor(**dict(TINY, validation_fraction=0.0)).fit(X, y)
+    assert reg.n_iter_ == 3
+    assert "val_loss" not in reg.history_
+
+
+def test_partial_fit_trains_one_epoch_per_call(data):
+    X, y = data
+    reg = LSTMRegressor(**TINY)
+    reg.partial_fit(X, y).partial_fit(X, y)
+    assert reg.n_iter_ == 2
+    assert len(reg.history_["loss"]) == 2
+
+
+# -- scikit-learn tools -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("Regressor", REGRESSORS)
+def test_pipeline_cross_validate_with_time_series_split(Regressor, series):
+    pipe = make_pipeline(
+        MinMaxScaler(), SlidingWindowTransformer(window=5), Regressor(**TINY)
+    )
+    scores = cross_validate(
+        pipe,
+        series[:-1],
+        series[1:, 0],
+        cv=TimeSeriesSplit(n_splits=2),
+        scoring="neg_root_mean_squared_error",
+    )
+    assert np.isfinite(scores["test_score"]).all()
+
+
+def test_voting_and_stacking(data):
+    X, y = data
+    members = [("rnn", RNNRegressor(**TINY)), ("gru", GRURegressor(**TINY))]
+    voting = VotingRegressor(members).fit(X, y)
+    assert voting.predict(X).shape == y.shape
+    stacking = StackingRegressor(members, final_estimator=Ridge(), cv=KFold(2)).fit(X, y)
+    assert stacking.predict(X).shape == y.shape
+
+
+# -- bad input --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("Regressor", REGRESSORS)
+def test_predict_before_fit_is_an_error(Regressor, data):
+    with pytest.raises(NotFittedError):
+        Regressor().predict(data[0])
+
+
+@pytest.mark.parametrize(
+    "X, match",
+    [
+        (np.zeros(10), "Expected 2D array"),
+        (np.zeros((10, 5, 1, 1)), "2-D .* or 3-D"),
+        (np.full((10, 5), "a"), "could not convert"),
+        (np.where(np.eye(10, 5) > 0, np.inf, 0.0), "infinite"),
+    ],
+)
+def test_bad_X_is_a_clear_error(X, match):
+    with pytest.raises(ValueError, match=match):
+        RNNRegressor(**TINY).fit(X, np.zeros(10))
+
+
+def test_window_that_is_nan_everywhere_is_an_error(data):
+    X, y = data
+    X = X.copy()
+    X[3] = np.nan
+    with pytest.raises(ValueError, match=r"NaN everywhere \(rows \[3\]\)"):
+        RNNRegressor(**TINY).fit(X, y)
+
+
+def test_step_with_only_some_features_nan_is_an_error():
+    X = np.zeros((10, 3, 2))
+    X[4, 1, 0] = np.nan
+    with pytest.raises(ValueError, match=r"only some features are NaN \(rows \[4\]\)"):
+        RNNRegressor(**TINY).fit(X, np.zeros(10))
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_non_finite_y_is_an_error(data, bad):
+    X, y = data
+    y = y.copy()
+    y[5] = bad
+    with pytest.raises(ValueError, match="Input y contains"):
+        RNNRegressor(**TINY).fit(X, y)
+
+
+def test_mismatched_lengths_are_an_error(data):
+    X, y = data
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        RNNRegressor(**TINY).fit(X, y[:-1])
+
+
+def test_different_number_of_features_at_predict_is_an_error(fitted, data):
+    X, _ = data
+    with pytest.raises(ValueError, match="2 features per time step, but .* expecting 1"):
+        fitted.predict(np.concatenate([X, X], axis=2))
+
+
+@pytest.mark.parametrize("param, value", [("units", 0), ("layers", 0), ("dropout", 1.0),
+                                          ("validation_fraction", 1.0), ("learning_rate", 0)])  # fmt: skip
+def test_bad_hyperparameter_is_a_clear_error(data, param, value):
+    with pytest.raises(ValueError, match=f"'{param}' parameter"):
+        LSTMRegressor(**{**TINY, param: value}).fit(*data)
+
+
+def test_peephole_is_not_yet_available(data):
+    with pytest.raises(NotImplementedError, match="peephole"):
+        LSTMRegressor(**TINY, peephole=True).fit(*data)
+
+
+# -- end to end on the bundled data ---------------------------------------------
+
+
+def test_grid_search_over_window_units_layers_on_the_bundled_data():
+    from sklearn.model_selection import GridSearchCV
+
+    from skrnn.datasets import load_sp500, make_forecast_xy
+
+    X, y = make_forecast_xy(load_sp500().iloc[-300:], horizon=1)
+    pipe = make_pipeline(
+        MinMaxScaler(),
+        SlidingWindowTransformer(),
+        LSTMRegressor(epochs=2, patience=1, batch_size=64, random_state=0),
+    )
+    grid = {
+        "slidingwindowtransformer__window": [3, 5],
+        "lstmregressor__units": [2, 4],
+        "lstmregressor__layers": [1, 2],
+    }
+    search = GridSearchCV(
+        pipe, grid, cv=TimeSeriesSplit(n_splits=2), scoring="neg_root_mean_squared_error"
+    ).fit(X, y)
+    assert len(search.cv_results_["params"]) == 8
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    assert set(search.best_params_) == set(grid)
+    # Predictions in price units (the S&P 500 was near 2,500 in late 2018).
+    assert 1_000 < search.predict(X.iloc[-5:]).mean() < 5_000
