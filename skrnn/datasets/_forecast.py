@@ -1,0 +1,255 @@
+"""Pairs of inputs and future targets for forecasting a price series."""
+
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+
+from skrnn.datasets._stock import _DEFAULT_PRICE, _match_column, _resolve_price_column
+
+__all__ = ["make_forecast_xy"]
+
+
+def _check_horizons(horizon):
+    """The horizons as a list of ints, and whether ``y`` is one Series."""
+    if isinstance(horizon, (list, tuple, np.ndarray, pd.Index)):
+        horizons, single = list(horizon), False
+        if not horizons:
+            raise ValueError(
+                "horizon is an empty list; expected an int >= 1 or a non-empty list "
+                "of ints >= 1"
+            )
+    else:
+        horizons, single = [horizon], True
+    for h in horizons:
+        if isinstance(h, (bool, np.bool_)) or not isinstance(h, Integral):
+            raise ValueError(
+                f"horizon {h!r} is not an integer; expected an int >= 1 (the number "
+                "of rows ahead to forecast) or a list of them"
+            )
+        if h < 1:
+            raise ValueError(
+                f"horizon {h!r} is less than 1; expected an int >= 1 (1 forecasts "
+                "the next row)"
+            )
+    horizons = [int(h) for h in horizons]
+    repeated = sorted({h for h in horizons if horizons.count(h) > 1})
+    if repeated:
+        raise ValueError(
+            f"horizon lists {repeated} more than once; expected unique horizons"
+        )
+    return horizons, single
+
+
+def _find(frame, name, what):
+    try:
+        column = _match_column(list(frame.columns), name)
+    except ValueError as exc:
+        raise ValueError(f"{what}: {exc}") from None
+    if column is None:
+        raise ValueError(
+            f"{what} {name!r} is not a column of the frame; expected one of "
+            f"{list(frame.columns)}"
+        )
+    return column
+
+
+def _default_target(frame):
+    columns = list(frame.columns)
+    column, tried = _resolve_price_column(columns, _DEFAULT_PRICE)
+    if column is not None:
+        return column
+    if len(columns) == 1:
+        return columns[0]
+    raise ValueError(
+        f"target=None looks for a column {' or '.join(map(repr, tried))} (case "
+        f"ignored), or the only column, but the frame has columns {columns}; pass "
+        "target= to name the column to forecast"
+    )
+
+
+def make_forecast_xy(frame, *, target=None, horizon=1, features=None):
+    """Pair each day's features with the target ``horizon`` rows later.
+
+    Row ``t`` of ``X`` holds the feature columns of ``frame`` at row ``t``, and
+    row ``t`` of ``y`` the ``target`` column at row ``t + h`` for each horizon
+    ``h``: ``y.iloc[t] == frame[target].iloc[t + h]`` exactly. The last
+    ``max(horizon)`` rows of ``frame`` have no future value for the longest
+    horizon, so they are not rows of ``X`` nor of ``y``: ``len(X) == len(y) ==
+    len(frame) - max(horizon)``. That is the definition of the forecast pairs,
+    not a cleaning step; nothing else is removed, and missing values are an
+    error.
+
+    Horizons count rows, not calendar days: with daily trading data,
+    ``horizon=1`` is the next trading day, as in the lecture. The rows must be
+    in time order (a :class:`~pandas.DatetimeIndex` must be strictly
+    increasing, as :func:`load_stock_csv` returns it).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per time step, in time order, with numeric columns, e.g. the
+        output of :func:`load_stock_csv` or :func:`load_sp500`.
+
+    target : str or None, default=None
+        The column to forecast. None means the price column as
+        :func:`load_stock_csv` finds it by default: ``closed_price``, or else
+        Yahoo!'s ``Close``, or else the frame's only column. Column names are
+        matched exactly, or else ignoring case when that is unambiguous.
+
+    horizon : int or list of int, default=1
+        How many rows ahead to forecast (>= 1). An int gives a Series ``y``; a
+        list gives a DataFrame ``y`` with one column per horizon, in the order
+        given (also for a list of one).
+
+    features : str, list of str or None, default=None
+        The columns of ``X``. None means the target column alone: the
+        lecture's univariate setting, in which past prices forecast the price.
+        Pass e.g. ``list(frame.columns)`` to use every column.
+
+    Returns
+    -------
+    X : pandas.DataFrame of shape (len(frame) - max(horizon), n_features)
+        The feature columns at day ``t``, with the index of ``frame`` (without
+        its last ``max(horizon)`` rows).
+
+    y : pandas.Series or pandas.DataFrame
+        The target at day ``t + h``, with the same index as ``X``: a Series
+        named ``f"{target}_t+{h}"`` for an int ``horizon``, else a DataFrame of
+        shape (len(X), len(horizon)) with one such column per horizon.
+
+    Raises
+    ------
+    ValueError
+        If a horizon is not an int >= 1 (or repeats), the target or a feature
+        is not a column, a used column is not numeric or holds NaN or infinite
+        values, the frame has no more rows than ``max(horizon)``, or its
+        DatetimeIndex is not strictly increasing.
+
+    See Also
+    --------
+    load_stock_csv : Read a price file into such a frame.
+    load_sp500 : The bundled S&P 500 frame.
+
+    Examples
+    --------
+    >>> import io
+    >>> from skrnn.datasets import load_sp500, load_stock_csv, make_forecast_xy
+    >>> X, y = make_forecast_xy(load_sp500(), horizon=1)
+    >>> X.shape, y.shape
+    ((5030, 1), (5030,))
+    >>> list(X.columns), y.name
+    (['closed_price'], 'closed_price_t+1')
+    >>> X.index[0], X.index[-1]
+    (Timestamp('1999-01-04 00:00:00'), Timestamp('2018-12-28 00:00:00'))
+    >>> y.index.equals(X.index)
+    True
+
+    On a tiny file, each ``y`` is the price ``horizon`` rows later:
+
+    >>> text = '''date,closed_price
+    ... 2021/5/6,"29,331.37"
+    ... 2021/5/7,"29,357.82"
+    ... 2021/5/10,"29,518.34"
+    ... 2021/5/11,"28,608.59"
+    ... 2021/5/12,"28,147.51"
+    ... '''
+    >>> X, y = make_forecast_xy(load_stock_csv(io.StringIO(text)), horizon=[1, 2])
+    >>> X.join(y)  # doctest: +NORMALIZE_WHITESPACE
+                closed_price  closed_price_t+1  closed_price_t+2
+    date
+    2021-05-06      29331.37          29357.82          29518.34
+    2021-05-07      29357.82          29518.34          28608.59
+    2021-05-10      29518.34          28608.59          28147.51
+
+    Several features from Yahoo!'s columns, forecasting the close 1 and 5
+    trading days ahead:
+
+    >>> frame = load_sp500(ohlcv=True)
+    >>> X, y = make_forecast_xy(
+    ...     frame, horizon=[1, 5], features=["Open", "High", "Low", "Close", "Volume"]
+    ... )
+    >>> X.shape, y.shape
+    ((5026, 5), (5026, 2))
+    >>> list(y.columns)
+    ['Close_t+1', 'Close_t+5']
+    """
+    if not isinstance(frame, pd.DataFrame):
+        hint = " (use series.to_frame())" if isinstance(frame, pd.Series) else ""
+        raise TypeError(
+            f"frame must be a pandas DataFrame{hint}, got {type(frame).__name__}"
+        )
+    horizons, single = _check_horizons(horizon)
+
+    if target is None:
+        target = _default_target(frame)
+    else:
+        target = _find(frame, target, "target")
+    if features is None:
+        features = [target]
+    else:
+        names = [features] if isinstance(features, str) else list(features)
+        if not names:
+            raise ValueError(
+                "features is empty; expected at least one column name, or None for "
+                "the target column alone"
+            )
+        features = [_find(frame, name, "feature") for name in names]
+        repeated = sorted({str(c) for c in features if features.count(c) > 1})
+        if repeated:
+            raise ValueError(
+                f"features name column(s) {repeated} more than once; expected each "
+                "column at most once"
+            )
+
+    longest = max(horizons)
+    if len(frame) <= longest:
+        raise ValueError(
+            f"the frame has {len(frame)} row(s), too few for horizon {longest}: "
+            f"expected at least {longest + 1} rows to make one forecast pair"
+        )
+
+    index = frame.index
+    if isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)) and not (
+        index.is_monotonic_increasing and index.is_unique
+    ):
+        raise ValueError(
+            "the frame's dates are not strictly increasing (unsorted or repeated); "
+            "expected rows in time order, one per date: sort with "
+            "frame.sort_index() and remove repeated dates"
+        )
+
+    for column in dict.fromkeys([*features, target]):
+        values = frame[column]
+        if not (
+            pd.api.types.is_numeric_dtype(values.dtype)
+            or pd.api.types.is_bool_dtype(values.dtype)
+        ):
+            raise ValueError(
+                f"column {column!r} has dtype {values.dtype}; expected numbers"
+            )
+        array = values.to_numpy(dtype=np.float64, na_value=np.nan)
+        bad = np.flatnonzero(~np.isfinite(array))
+        if bad.size:
+            i = bad[0]
+            more = f" and {bad.size - 1} more row(s)" if bad.size > 1 else ""
+            raise ValueError(
+                f"column {column!r} has {values.iloc[i]} at row {i} (index "
+                f"{index[i]}){more}; expected finite numbers, no NaN: fill or "
+                "remove missing values first"
+            )
+
+    n = len(frame) - longest
+    X = frame.loc[:, features].iloc[:n].copy()
+    target_values = frame[target]
+    columns = {
+        f"{target}_t+{h}": pd.Series(
+            target_values.iloc[h : h + n].array, index=X.index, name=f"{target}_t+{h}"
+        )
+        for h in horizons
+    }
+    if single:
+        (y,) = columns.values()
+    else:
+        y = pd.DataFrame(columns, index=X.index)
+    return X, y
