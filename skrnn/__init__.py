@@ -16,8 +16,11 @@ __version__ = "0.1.0.dev0"
 _PUBLIC = {
     "GRURegressor": "skrnn._recurrent",
     "LSTMRegressor": "skrnn._recurrent",
+    "PersistenceRegressor": "skrnn._baseline",
     "RNNRegressor": "skrnn._recurrent",
     "SlidingWindowTransformer": "skrnn._window",
+    "make_u2_scorer": "skrnn._baseline",
+    "theil_u2": "skrnn._baseline",
 }
 
 __all__ = sorted(_PUBLIC)

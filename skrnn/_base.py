@@ -62,6 +62,20 @@ class MissingStepMasking(keras.layers.Layer):
         return input_shape
 
 
+@keras.saving.register_keras_serializable(package="skrnn")
+class NewestStep(keras.layers.Layer):
+    """The newest time step of a sequence, ``inputs[:, -1, :]`` (no mask passes)."""
+
+    def call(self, inputs):
+        return inputs[:, -1, :]
+
+    def compute_mask(self, inputs, mask=None):
+        return None
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], input_shape[2])
+
+
 class BaseRecurrentRegressor(KerasRegressor):
     """Shared machinery of :class:`RNNRegressor`, :class:`LSTMRegressor` and
     :class:`GRURegressor`; subclasses only name their recurrent layer.
@@ -78,6 +92,7 @@ class BaseRecurrentRegressor(KerasRegressor):
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
+        "residual": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -100,6 +115,7 @@ class BaseRecurrentRegressor(KerasRegressor):
         validation_fraction=0.1,
         learning_rate=0.001,
         dropout=0.0,
+        residual=True,
         random_state=None,
         verbose=0,
     ):
@@ -111,6 +127,7 @@ class BaseRecurrentRegressor(KerasRegressor):
         self.validation_fraction = validation_fraction
         self.learning_rate = learning_rate
         self.dropout = dropout
+        self.residual = residual
         self.random_state = random_state
         self.verbose = verbose
 
@@ -150,7 +167,7 @@ class BaseRecurrentRegressor(KerasRegressor):
         X, y = self._validate_fit_data(X, y, reset=True)
         n_val = self._n_validation_rows(X.shape[0])
         self._seed()
-        self._initialize_model(X, y)
+        self._initialize_model(X, y, n_train=X.shape[0] - n_val)
         y_scaled = self._scale_y(y)
         fit_args = {}
         callbacks = []
@@ -199,7 +216,7 @@ class BaseRecurrentRegressor(KerasRegressor):
         self._validate_params()
         X, y = self._validate_fit_data(X, y, reset=True)
         self._seed()
-        self._initialize_model(X, y)
+        self._initialize_model(X, y, n_train=X.shape[0])
         self.history_ = {"loss": []}
         self.n_iter_ = 0
         return self
@@ -352,13 +369,15 @@ class BaseRecurrentRegressor(KerasRegressor):
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         keras.utils.set_random_seed(int(seed))
 
-    def _initialize_model(self, X, y):
+    def _initialize_model(self, X, y, *, n_train):
         y2d = y.reshape(y.shape[0], -1)
         self._y_center = y2d.mean(axis=0)
         scale = y2d.std(axis=0)
         # A constant target has nothing to scale: keep its units.
         self._y_scale = np.where(scale > 0, scale, 1.0)
         self.model_ = self._keras_build_fn(X.shape[2], y2d.shape[1])
+        if self.residual:
+            self._initialize_skip(X[:n_train], self._scale_y(y[:n_train]))
 
     def _scale_y(self, y):
         return ((y.reshape(y.shape[0], -1) - self._y_center) / self._y_scale).astype(
@@ -366,19 +385,36 @@ class BaseRecurrentRegressor(KerasRegressor):
         )
 
     def _keras_build_fn(self, n_features, n_outputs):
-        """The lecture's network: ``layers`` recurrent layers and a Dense output."""
-        model = keras.Sequential(name=type(self).__name__.removesuffix("Regressor"))
-        model.add(keras.Input(shape=(None, n_features)))
-        model.add(MissingStepMasking(name="missing_step_masking"))
+        """The lecture's network, ``layers`` recurrent layers and a Dense output,
+        plus, with ``residual=True``, a linear path from the newest step."""
+        inputs = keras.Input(shape=(None, n_features), name="windows")
+        steps = MissingStepMasking(name="missing_step_masking")(inputs)
+        hidden = steps
         for i in range(self.layers):
             last = i == self.layers - 1
-            model.add(self._recurrent_layer(return_sequences=not last, name=f"recurrent_{i}"))
-        model.add(keras.layers.Dense(n_outputs, name="output"))
+            hidden = self._recurrent_layer(
+                return_sequences=not last, name=f"recurrent_{i}"
+            )(hidden)
+        if self.residual:
+            # The network starts as the linear skip and learns the change from it.
+            output = keras.layers.Dense(n_outputs, kernel_initializer="zeros", name="output")(hidden)
+            skip = keras.layers.Dense(n_outputs, name="skip")(NewestStep(name="newest_step")(steps))
+            output = keras.layers.Add(name="residual")([output, skip])
+        else:
+            output = keras.layers.Dense(n_outputs, name="output")(hidden)
+        model = keras.Model(inputs, output, name=type(self).__name__.removesuffix("Regressor"))
         model.compile(
             optimizer=keras.optimizers.Adam(learning_rate=self.learning_rate),
             loss="mean_squared_error",
         )
         return model
+
+    def _initialize_skip(self, X, y_scaled):
+        """Start the skip path at the least-squares line from the newest step to y."""
+        newest = np.nan_to_num(X[:, -1, :].astype(np.float64))
+        design = np.column_stack([newest, np.ones(len(newest))])
+        solution, *_ = np.linalg.lstsq(design, y_scaled.astype(np.float64), rcond=None)
+        self.model_.get_layer("skip").set_weights([solution[:-1], solution[-1]])
 
 
 def _check_missing_steps(X):

@@ -3,6 +3,7 @@
 import keras
 
 from skrnn._base import BaseRecurrentRegressor
+from skrnn._peephole import PeepholeLSTM
 
 _SHARED_PARAMETERS = """\
     units : int, default=32
@@ -34,6 +35,17 @@ _SHARED_PARAMETERS = """\
 
     dropout : float, default=0.0
         Fraction of each recurrent layer's inputs dropped during training.
+
+    residual : bool, default=True
+        Whether a linear skip connection runs from the newest input step to the
+        output, so that the recurrent layers learn the change from the latest
+        observation instead of the price level. Saturating activations cannot
+        leave the range of the training prices; the skip path can, so the model
+        extrapolates when test prices do. The skip starts at the least-squares
+        line from the newest step to the target and the recurrent path at zero,
+        so training starts from a linear forecast (close to the naive one on
+        prices) and early stopping keeps the recurrent part only where it helps
+        the validation rows. ``residual=False`` is the lecture's exact network.
 
     random_state : int, RandomState instance or None, default=None
         Seeds Keras (``keras.utils.set_random_seed``: weights, dropout and
@@ -107,8 +119,8 @@ class RNNRegressor(BaseRecurrentRegressor):
             "lecture's recursion. Backpropagation through time multiplies one\n"
             "factor ``tanh'(.) W_h`` per step, so gradients from far back vanish\n"
             "(or explode): the simple RNN sees a short past well and a long past\n"
-            "poorly. With ``units=32, layers=4`` on one feature the network has\n"
-            "the lecture's 7,361 parameters."
+            "poorly. With ``units=32, layers=4`` on one feature the lecture's\n"
+            "network (``residual=False``) has its 7,361 parameters."
         ),
         parameters=_SHARED_PARAMETERS,
         attributes=_SHARED_ATTRIBUTES,
@@ -130,6 +142,7 @@ class RNNRegressor(BaseRecurrentRegressor):
         validation_fraction=0.1,
         learning_rate=0.001,
         dropout=0.0,
+        residual=True,
         random_state=None,
         verbose=0,
     ):
@@ -142,6 +155,7 @@ class RNNRegressor(BaseRecurrentRegressor):
             validation_fraction=validation_fraction,
             learning_rate=learning_rate,
             dropout=dropout,
+            residual=residual,
             random_state=random_state,
             verbose=verbose,
         )
@@ -161,13 +175,33 @@ class LSTMRegressor(BaseRecurrentRegressor):
             "(Hochreiter & Schmidhuber, 1997). The cell state passes from step to\n"
             "step through a sum, not through a squashing function, so gradients\n"
             "survive long sequences. With ``units=32, layers=4`` on one feature\n"
-            "the network has the lecture's 29,345 parameters."
+            "the lecture's network (``residual=False``) has its 29,345 parameters."
         ),
         parameters=_SHARED_PARAMETERS
         + """
     peephole : bool, default=False
-        Whether the gates also read the cell state (Gers & Schmidhuber, 2000).
-        Not available yet: True raises ``NotImplementedError`` at fit.
+        Whether the gates also read the cell state, through peephole
+        connections (Gers & Schmidhuber, 2000), so that the cell can time and
+        count steps even while its output gate is closed. Each layer becomes a
+        :class:`skrnn.layers.PeepholeLSTM`: with ``*`` the element-wise product
+        and ``p_i, p_f, p_o`` one weight vector of ``units`` per gate,
+
+        .. code-block:: text
+
+            i_t = sigma(x_t W_i + h_{t-1} U_i + b_i + p_i * c_{t-1})
+            f_t = sigma(x_t W_f + h_{t-1} U_f + b_f + p_f * c_{t-1})
+            c_t = f_t * c_{t-1} + i_t * tanh(x_t W_c + h_{t-1} U_c + b_c)
+            o_t = sigma(x_t W_o + h_{t-1} U_o + b_o + p_o * c_t)
+            h_t = o_t * tanh(c_t)
+
+        The input and forget gates read ``c_{t-1}``, the output gate the
+        updated ``c_t``. The lecture writes the gates with full matrices over
+        ``[C_{t-1}, h_{t-1}, x_t]``; skrnn follows the paper's diagonal form (a
+        gate sees only its own cell), which adds ``3 * units`` parameters per
+        layer: 29,729 instead of 29,345 for the lecture's 4 x 32 network.
+
+        F. A. Gers and J. Schmidhuber, "Recurrent nets that time and count",
+        IJCNN 2000, vol. 3, pp. 189-194.
 """,
         attributes=_SHARED_ATTRIBUTES,
         see_also=(
@@ -193,6 +227,7 @@ class LSTMRegressor(BaseRecurrentRegressor):
         validation_fraction=0.1,
         learning_rate=0.001,
         dropout=0.0,
+        residual=True,
         peephole=False,
         random_state=None,
         verbose=0,
@@ -206,18 +241,15 @@ class LSTMRegressor(BaseRecurrentRegressor):
             validation_fraction=validation_fraction,
             learning_rate=learning_rate,
             dropout=dropout,
+            residual=residual,
             random_state=random_state,
             verbose=verbose,
         )
         self.peephole = peephole
 
     def _recurrent_layer(self, *, return_sequences, name):
-        if self.peephole:
-            raise NotImplementedError(
-                "LSTMRegressor(peephole=True) needs the peephole LSTM cell, which "
-                "this version of skrnn does not have yet; use peephole=False."
-            )
-        return keras.layers.LSTM(
+        layer = PeepholeLSTM if self.peephole else keras.layers.LSTM
+        return layer(
             self.units, return_sequences=return_sequences, dropout=self.dropout, name=name
         )
 
@@ -230,8 +262,8 @@ class GRURegressor(BaseRecurrentRegressor):
             "state reads) and an update gate (how much of the candidate replaces\n"
             "``h_{t-1}``), with no separate cell state (Cho et al., 2014): fewer\n"
             "parameters than an LSTM of the same width. With ``units=32,\n"
-            "layers=4`` on one feature the network has the lecture's 22,401\n"
-            "parameters (Keras' ``reset_after=True`` layout)."
+            "layers=4`` on one feature the lecture's network (``residual=False``)\n"
+            "has its 22,401 parameters (Keras' ``reset_after=True`` layout)."
         ),
         parameters=_SHARED_PARAMETERS,
         attributes=_SHARED_ATTRIBUTES,
@@ -253,6 +285,7 @@ class GRURegressor(BaseRecurrentRegressor):
         validation_fraction=0.1,
         learning_rate=0.001,
         dropout=0.0,
+        residual=True,
         random_state=None,
         verbose=0,
     ):
@@ -265,6 +298,7 @@ class GRURegressor(BaseRecurrentRegressor):
             validation_fraction=validation_fraction,
             learning_rate=learning_rate,
             dropout=dropout,
+            residual=residual,
             random_state=random_state,
             verbose=verbose,
         )

@@ -1,6 +1,7 @@
 """RNNRegressor, LSTMRegressor, GRURegressor: the lecture's networks as scikit-learn regressors."""
 
 import pickle
+from functools import partial
 
 import numpy as np
 import pytest
@@ -15,7 +16,9 @@ from sklearn.preprocessing import MinMaxScaler
 
 from skrnn import GRURegressor, LSTMRegressor, RNNRegressor, SlidingWindowTransformer
 
-REGRESSORS = [RNNRegressor, LSTMRegressor, GRURegressor]
+PeepholeLSTMRegressor = partial(LSTMRegressor, peephole=True)
+PeepholeLSTMRegressor.__name__ = "PeepholeLSTMRegressor"
+REGRESSORS = [RNNRegressor, LSTMRegressor, PeepholeLSTMRegressor, GRURegressor]
 TINY = dict(units=4, layers=2, epochs=3, batch_size=16, random_state=0)
 
 
@@ -43,18 +46,24 @@ def fitted(request, data):
 
 @pytest.mark.parametrize(
     "Regressor, n_params",
-    [(RNNRegressor, 7_361), (LSTMRegressor, 29_345), (GRURegressor, 22_401)],
+    [
+        (RNNRegressor, 7_361),
+        (LSTMRegressor, 29_345),
+        (PeepholeLSTMRegressor, 29_345 + 4 * 3 * 32),  # 29,729
+        (GRURegressor, 22_401),
+    ],
+    ids=lambda p: getattr(p, "__name__", str(p)),
 )
 def test_defaults_have_the_lecture_parameter_counts(Regressor, n_params, data):
     X, y = data
-    reg = Regressor().initialize(X, y)
+    reg = Regressor(residual=False).initialize(X, y)
     assert (reg.units, reg.layers, reg.patience) == (32, 4, 40)
     assert reg.model_.count_params() == n_params
     recurrent = [layer for layer in reg.model_.layers if layer.name.startswith("recurrent")]
     assert [layer.return_sequences for layer in recurrent] == [True, True, True, False]
 
 
-@pytest.mark.parametrize("Regressor", REGRESSORS)
+@pytest.mark.parametrize("Regressor", REGRESSORS, ids=lambda c: c.__name__)
 def test_scikit_learn_sees_a_regressor(Regressor):
     assert is_regressor(Regressor())
     assert is_regressor(make_pipeline(SlidingWindowTransformer(), Regressor()))
@@ -90,7 +99,7 @@ def test_two_d_X_is_one_feature(fitted, data):
     assert_allclose(fitted.predict(X[:, :, 0]), fitted.predict(X), rtol=0, atol=0)
 
 
-@pytest.mark.parametrize("Regressor", REGRESSORS)
+@pytest.mark.parametrize("Regressor", REGRESSORS, ids=lambda c: c.__name__)
 def test_pickle_round_trip_predicts_identically(Regressor, data):
     # A fresh model: on TensorFlow, a model that has already predicted windows
     # of other shapes may run a more general graph, equal only to float32 round-off.
@@ -107,7 +116,7 @@ def test_clone_keeps_parameters_not_fit(fitted):
     assert not hasattr(cloned, "model_")
 
 
-@pytest.mark.parametrize("Regressor", REGRESSORS)
+@pytest.mark.parametrize("Regressor", REGRESSORS, ids=lambda c: c.__name__)
 def test_same_seed_same_predictions(Regressor, data):
     X, y = data
     first = Regressor(**TINY).fit(X, y).predict(X)
@@ -115,7 +124,7 @@ def test_same_seed_same_predictions(Regressor, data):
     assert_array_equal(first, second)
 
 
-@pytest.mark.parametrize("Regressor", REGRESSORS)
+@pytest.mark.parametrize("Regressor", REGRESSORS, ids=lambda c: c.__name__)
 def test_predictions_come_back_in_the_units_of_y(Regressor, data):
     # y is standardised inside: an affine change of y's units changes nothing
     # but the units of the predictions.
@@ -126,7 +135,7 @@ def test_predictions_come_back_in_the_units_of_y(Regressor, data):
     assert_allclose(in_price, 1000 * in_units + 25_000, rtol=1e-5)
 
 
-@pytest.mark.parametrize("Regressor", REGRESSORS)
+@pytest.mark.parametrize("Regressor", REGRESSORS, ids=lambda c: c.__name__)
 def test_two_d_y_gives_one_output_per_column(Regressor, data, series):
     X, y = data
     Y = np.column_stack([y[:-1], y[1:]])  # horizons 1 and 2
@@ -175,7 +184,7 @@ def test_partial_fit_trains_one_epoch_per_call(data):
 # -- scikit-learn tools -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("Regressor", REGRESSORS)
+@pytest.mark.parametrize("Regressor", REGRESSORS, ids=lambda c: c.__name__)
 def test_pipeline_cross_validate_with_time_series_split(Regressor, series):
     pipe = make_pipeline(
         MinMaxScaler(), SlidingWindowTransformer(window=5), Regressor(**TINY)
@@ -202,7 +211,7 @@ def test_voting_and_stacking(data):
 # -- bad input --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("Regressor", REGRESSORS)
+@pytest.mark.parametrize("Regressor", REGRESSORS, ids=lambda c: c.__name__)
 def test_predict_before_fit_is_an_error(Regressor, data):
     with pytest.raises(NotFittedError):
         Regressor().predict(data[0])
@@ -265,35 +274,25 @@ def test_bad_hyperparameter_is_a_clear_error(data, param, value):
         LSTMRegressor(**{**TINY, param: value}).fit(*data)
 
 
-def test_peephole_is_not_yet_available(data):
-    with pytest.raises(NotImplementedError, match="peephole"):
-        LSTMRegressor(**TINY, peephole=True).fit(*data)
+# -- the residual skip connection -------------------------------------------------
 
 
-# -- end to end on the bundled data ---------------------------------------------
-
-
-def test_grid_search_over_window_units_layers_on_the_bundled_data():
-    from sklearn.model_selection import GridSearchCV
-
-    from skrnn.datasets import load_sp500, make_forecast_xy
-
-    X, y = make_forecast_xy(load_sp500().iloc[-300:], horizon=1)
-    pipe = make_pipeline(
-        MinMaxScaler(),
-        SlidingWindowTransformer(),
-        LSTMRegressor(epochs=2, patience=1, batch_size=64, random_state=0),
-    )
-    grid = {
-        "slidingwindowtransformer__window": [3, 5],
-        "lstmregressor__units": [2, 4],
-        "lstmregressor__layers": [1, 2],
-    }
-    search = GridSearchCV(
-        pipe, grid, cv=TimeSeriesSplit(n_splits=2), scoring="neg_root_mean_squared_error"
-    ).fit(X, y)
-    assert len(search.cv_results_["params"]) == 8
-    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
-    assert set(search.best_params_) == set(grid)
-    # Predictions in price units (the S&P 500 was near 2,500 in late 2018).
-    assert 1_000 < search.predict(X.iloc[-5:]).mean() < 5_000
+@pytest.mark.parametrize("Regressor", REGRESSORS, ids=lambda c: c.__name__)
+def test_residual_extrapolates_a_trend_beyond_the_training_range(Regressor):
+    # A steady rise: the test prices (14 .. 19.9) all lie above the training ones.
+    series = (0.1 * np.arange(200.0)).reshape(-1, 1)
+    X, y = series[:-1], series[1:, 0]
+    params = dict(units=4, layers=1, epochs=30, patience=5, random_state=0)
+    predictions = {}
+    for residual in (True, False):
+        pipe = make_pipeline(
+            MinMaxScaler(),
+            SlidingWindowTransformer(window=5),
+            Regressor(residual=residual, **params),
+        )
+        predictions[residual] = pipe.fit(X[:140], y[:140]).predict(X[140:])
+    assert_allclose(predictions[True], y[140:], atol=0.05)
+    # Without the skip path, saturating activations keep the forecast near or
+    # below the highest training price, far from the last test price.
+    assert predictions[False].max() < y[:140].max() + 0.5
+    assert abs(predictions[False][-1] - y[-1]) > 5
