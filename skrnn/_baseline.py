@@ -1,0 +1,254 @@
+"""The naive forecast, the bar every model on a price series has to clear."""
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import check_array, check_consistent_length, check_is_fitted
+
+
+class PersistenceRegressor(RegressorMixin, BaseEstimator):
+    """The naive forecast "tomorrow = today", in the units of ``y``.
+
+    Predicts the newest observed value of one input feature: for a window
+    ending on day ``t``, the price of day ``t``. On daily index closes this is
+    very hard to beat, so every comparison of skrnn's networks should show it.
+
+    It sits in the same pipelines as the networks
+    (``MinMaxScaler -> SlidingWindowTransformer -> PersistenceRegressor``) and
+    answers in ``y``'s units although its input may be scaled: `fit` recovers
+    the affine map from the input feature's units to ``y``'s from the training
+    rows themselves, since ``y[t]`` is the feature ``horizon`` rows later, in
+    the units of ``y``. That map is exact (an identity when the input is not
+    scaled), so the prediction is the last observed price, not a regression.
+    The training rows must therefore be consecutive days of one series with
+    ``y`` the feature `horizon` rows ahead (as
+    :func:`skrnn.datasets.make_forecast_xy` makes them); anything else is a
+    ``ValueError`` at fit rather than a baseline that is quietly something else.
+
+    Parameters
+    ----------
+    feature : int, default=0
+        Index of the feature, in the last axis of `X`, that ``y`` forecasts.
+
+    horizon : int, default=1
+        How many rows ahead the first column of ``y`` lies (``horizon`` of
+        :func:`~skrnn.datasets.make_forecast_xy`). Only `fit` uses it.
+
+    Attributes
+    ----------
+    coef_ : float
+        Scale from the feature's units to ``y``'s units (1.0 when unscaled).
+
+    intercept_ : float
+        Offset from the feature's units to ``y``'s units (0.0 when unscaled).
+
+    n_features_in_ : int
+        Features per time step seen during fit (1 for 2-D `X`).
+
+    See Also
+    --------
+    make_u2_scorer : Scores a model by its RMSE relative to this forecast's.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn import PersistenceRegressor
+    >>> prices = np.array([10.0, 11.0, 13.0, 12.0, 14.0, 15.0])
+    >>> X, y = prices[:-1].reshape(-1, 1), prices[1:]   # one-step windows
+    >>> naive = PersistenceRegressor().fit(X, y)
+    >>> naive.predict(X)
+    array([10., 11., 13., 12., 14.])
+    >>> round(naive.coef_, 6), round(naive.intercept_, 6)
+    (1.0, 0.0)
+    """
+
+    _parameter_constraints: dict = {
+        "feature": [Interval(Integral, None, None, closed="neither")],
+        "horizon": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def __init__(self, feature=0, *, horizon=1):
+        self.feature = feature
+        self.horizon = horizon
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Recover the map from the feature's units to ``y``'s.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, window, n_features) or (n_samples, window)
+            Windows of consecutive days in time order, the newest step last.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The feature `horizon` rows later (first column), in its own units.
+
+        Returns
+        -------
+        self : object
+            The fitted baseline.
+        """
+        newest = self._newest(X, reset=True)
+        y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
+        check_consistent_length(newest, y)
+        self._y_shape = y.shape[1:]
+        target = y if y.ndim == 1 else y[:, 0]
+        h = self.horizon
+        if len(target) < h + 2:
+            raise ValueError(
+                f"PersistenceRegressor needs at least horizon + 2 = {h + 2} rows to "
+                f"recover y's units; got n_samples={len(target)}."
+            )
+        # y[t] is the feature at row t + h: those pairs are the same day.
+        x_same_day, y_same_day = newest[h:], target[:-h]
+        slope, offset = np.polyfit(x_same_day, y_same_day, deg=1)
+        mismatch = np.abs(slope * x_same_day + offset - y_same_day).max()
+        span = np.ptp(y_same_day)
+        if not mismatch <= 1e-5 * max(span, np.abs(y_same_day).max(), 1e-12):
+            raise ValueError(
+                f"y is not feature {self.feature} of X {h} row(s) later (they differ "
+                f"by up to {mismatch:.6g} after the best affine map between their "
+                "units); PersistenceRegressor needs consecutive rows of one series "
+                "with y the feature horizon rows ahead."
+            )
+        self.coef_, self.intercept_ = float(slope), float(offset)
+        return self
+
+    def predict(self, X):
+        """The newest observed value of the feature, in ``y``'s units.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, window, n_features) or (n_samples, window)
+            Windows whose newest step is known.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            The same forecast for every output (every horizon).
+        """
+        check_is_fitted(self)
+        forecast = self.coef_ * self._newest(X, reset=False) + self.intercept_
+        return np.repeat(forecast[:, np.newaxis], self._y_shape[0], axis=1) if self._y_shape else forecast
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        # Earlier steps of a window may be NaN; only the newest is read.
+        tags.input_tags.allow_nan = True
+        tags.target_tags.multi_output = True
+        return tags
+
+    def _newest(self, X, *, reset):
+        X = check_array(X, allow_nd=True, ensure_all_finite=False, dtype=np.float64)
+        if X.ndim == 2:
+            X = X[:, :, np.newaxis]
+        if X.ndim != 3:
+            raise ValueError(
+                "X must be 2-D (n_samples, window) or 3-D (n_samples, window, "
+                f"n_features); got a {X.ndim}-D array of shape {X.shape}."
+            )
+        if reset:
+            self.n_features_in_ = X.shape[2]
+        elif X.shape[2] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[2]} features per time step, but PersistenceRegressor "
+                f"is expecting {self.n_features_in_} features as input."
+            )
+        if not -X.shape[2] <= self.feature < X.shape[2]:
+            raise ValueError(
+                f"feature={self.feature} is out of range for X with {X.shape[2]} "
+                "feature(s) per time step."
+            )
+        newest = X[:, -1, self.feature]
+        if not np.isfinite(newest).all():
+            rows = np.flatnonzero(~np.isfinite(newest))
+            raise ValueError(
+                f"the newest step of X is not a finite number in rows "
+                f"{rows[:5].tolist()}; the naive forecast needs today's value."
+            )
+        return newest
+
+
+def theil_u2(y_true, y_pred, y_naive):
+    """Theil's U2 in its RMSE-ratio form: the model's RMSE over the naive RMSE.
+
+    Below 1 the model beats the naive forecast, above 1 it does worse.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        What happened.
+
+    y_pred : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        The model's forecast.
+
+    y_naive : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        The naive forecast (today's value), broadcast against `y_true`.
+
+    Returns
+    -------
+    u2 : float
+        ``RMSE(y_true, y_pred) / RMSE(y_true, y_naive)``.
+
+    Examples
+    --------
+    >>> from skrnn import theil_u2
+    >>> theil_u2([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], [0.0, 1.0, 2.0])
+    0.0
+    """
+    y_true, y_pred, y_naive = (np.asarray(a, dtype=np.float64) for a in (y_true, y_pred, y_naive))
+    if y_naive.ndim == 1 and y_true.ndim == 2:
+        y_naive = y_naive[:, np.newaxis]
+    naive_rmse = np.sqrt(np.mean((y_true - y_naive) ** 2))
+    if naive_rmse == 0:
+        raise ValueError("the naive forecast is exact on these rows, so U2 is undefined.")
+    return float(np.sqrt(np.mean((y_true - y_pred) ** 2)) / naive_rmse)
+
+
+class _U2Scorer:
+    """``scoring=`` callable: minus Theil's U2, the naive forecast read from X."""
+
+    def __init__(self, feature):
+        self.feature = feature
+
+    def __call__(self, estimator, X, y_true, sample_weight=None):
+        if sample_weight is not None:
+            raise ValueError("the U2 scorer does not take sample weights.")
+        values = np.asarray(X, dtype=np.float64)
+        today = values[:, self.feature] if values.ndim == 2 else values[:, -1, self.feature]
+        return -theil_u2(y_true, estimator.predict(X), today)
+
+    def __repr__(self):
+        return f"make_u2_scorer(feature={self.feature})"
+
+
+def make_u2_scorer(feature=0):
+    """A scorer for ``GridSearchCV(scoring=...)``: minus Theil's U2.
+
+    scikit-learn maximises scores, so the scorer returns ``-U2``: -0.9 means the
+    model's RMSE is 90 % of the naive forecast's. The naive forecast is read
+    from the `X` the search scores with: column `feature` of a 2-D `X` (the
+    input of a pipeline: the prices of day ``t``), or the newest step of that
+    feature in a 3-D `X` of windows. It must be in the units of ``y``, as the
+    raw prices at the input of a pipeline are.
+
+    Parameters
+    ----------
+    feature : int, default=0
+        The column of `X` that ``y`` forecasts.
+
+    Returns
+    -------
+    scorer : callable
+        ``scorer(estimator, X, y) -> -U2``.
+
+    Examples
+    --------
+    >>> from skrnn import make_u2_scorer
+    >>> make_u2_scorer()
+    make_u2_scorer(feature=0)
+    """
+    return _U2Scorer(feature)
