@@ -1,0 +1,368 @@
+"""The lecture's two figures: learning history and predictions on the test period.
+
+:func:`plot_learning_history` draws, for each fitted network, the training and
+validation loss per epoch and the epoch whose weights early stopping restored
+("Learning History"). :func:`plot_predictions` draws the real price of the test
+period against each model's prediction, optionally with the naive forecast
+"tomorrow = today" that every network should be compared with.
+
+The command line (``skrnn compare``), the examples and users' own scripts all
+draw these figures through this module, so they look the same everywhere.
+
+Both functions build a :class:`matplotlib.figure.Figure` directly, never
+through ``pyplot``: they work without a display and leave pyplot's global
+state (current figure, open figures) alone. Save the result with
+``fig.savefig(path)``; in a notebook, the returned figure displays itself.
+"""
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from sklearn.pipeline import Pipeline
+
+__all__ = ["plot_learning_history", "plot_predictions"]
+
+_NAIVE_LABEL = "naive (tomorrow = today)"
+
+
+def _check_mapping(value, arg, example):
+    if not isinstance(value, Mapping):
+        raise TypeError(
+            f"{arg} must be a dict of {{title: ...}}, e.g. {example}; got "
+            f"{type(value).__name__}"
+        )
+    if not value:
+        raise ValueError(f"{arg} is empty: pass at least one entry, e.g. {example}")
+
+
+def _fitted_network(name, obj):
+    """The regressor inside `obj` (a search, a Pipeline or the regressor)."""
+    est = obj
+    # A search's best_estimator_ may itself be a Pipeline, whose last step may
+    # be a TransformedTargetRegressor: unwrap until none of them applies.
+    for _ in range(10):
+        if isinstance(getattr(est, "history_", None), Mapping):
+            break
+        if hasattr(est, "best_estimator_"):
+            est = est.best_estimator_
+        elif isinstance(est, Pipeline):
+            est = est[-1]
+        elif hasattr(est, "regressor_"):
+            est = est.regressor_
+        else:
+            break
+    history = getattr(est, "history_", None)
+    if not (isinstance(history, Mapping) and "loss" in history):
+        raise ValueError(
+            f"models[{name!r}] ({type(est).__name__}) has no history_ with a "
+            "'loss' list: plot_learning_history draws fitted networks only "
+            "(RNNRegressor, LSTMRegressor, GRURegressor, a fitted Pipeline ending "
+            "in one, or a search fitted with refit=True); leave baselines such as "
+            "PersistenceRegressor out of `models`"
+        )
+    loss = np.asarray(history["loss"], dtype=float)
+    if loss.ndim != 1 or loss.size == 0:
+        raise ValueError(
+            f"models[{name!r}] has no trained epochs in history_['loss']: fit "
+            "the network before plotting its learning history"
+        )
+    val_loss = history.get("val_loss")
+    if val_loss is not None:
+        val_loss = np.asarray(val_loss, dtype=float)
+        if val_loss.ndim != 1 or val_loss.size == 0:
+            val_loss = None
+    return loss, val_loss
+
+
+def plot_learning_history(models, *, ylim=None, figsize=None):
+    """Plot the training and validation loss per epoch of fitted networks.
+
+    The lecture's "Learning History" figure: one subplot per model, side by
+    side, with the loss of the training rows (``loss``) and of the validation
+    rows that early stopping watched (``val loss``) at each epoch. A vertical
+    dotted line marks the epoch of the lowest validation loss: the weights
+    early stopping restored, which the fitted network predicts with.
+
+    Epochs are numbered from 1, as Keras prints them. A network trained without
+    early stopping (``validation_fraction=0`` or :meth:`partial_fit`) has no
+    validation loss: its subplot shows ``loss`` alone and no best epoch.
+
+    Parameters
+    ----------
+    models : dict of str to estimator
+        Subplot title -> fitted network: a skrnn regressor (an object whose
+        ``history_`` is a dict with a ``"loss"`` list, and optionally
+        ``"val_loss"``), a fitted :class:`~sklearn.pipeline.Pipeline` whose last
+        step is one, or a fitted search such as
+        :class:`~sklearn.model_selection.GridSearchCV` (its
+        ``best_estimator_``, refit on all its training rows, is plotted).
+        Subplots follow the dict's order.
+
+    ylim : tuple of (float or None, float or None), default=None
+        Limits of the loss axis of every subplot, e.g. ``(0, 0.05)`` to see the
+        tail of the curves past the first epochs' large losses. None lets each
+        subplot scale to its own curves.
+
+    figsize : tuple of (float, float), default=None
+        Figure size in inches; None gives 5 inches of width per model and 4 of
+        height.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+        The figure, with one Axes per model in `models`.
+
+    Raises
+    ------
+    ValueError
+        If `models` is empty, or an entry holds no network with a learning
+        history (e.g. a :class:`~skrnn.PersistenceRegressor`, an unfitted
+        network, or a search fitted with ``refit=False``); the message names
+        the entry.
+
+    TypeError
+        If `models` is not a dict.
+
+    See Also
+    --------
+    plot_predictions : The test-period figure.
+
+    Examples
+    --------
+    In practice the values are fitted skrnn regressors, pipelines or searches;
+    the function reads only their ``history_``, so a recorded one works too:
+
+    >>> from types import SimpleNamespace
+    >>> from skrnn.plotting import plot_learning_history
+    >>> lstm = SimpleNamespace(
+    ...     history_={"loss": [0.09, 0.03, 0.02], "val_loss": [0.04, 0.01, 0.02]})
+    >>> gru = SimpleNamespace(
+    ...     history_={"loss": [0.07, 0.02, 0.01], "val_loss": [0.03, 0.02, 0.01]})
+    >>> fig = plot_learning_history({"LSTM": lstm, "GRU": gru}, ylim=(0, 0.05))
+    >>> len(fig.axes)
+    2
+    >>> [ax.get_title() for ax in fig.axes]
+    ['LSTM', 'GRU']
+    >>> fig.savefig("learning_history.png")  # doctest: +SKIP
+    """
+    _check_mapping(models, "models", "{'LSTM': fitted_lstm}")
+    curves = {name: _fitted_network(name, obj) for name, obj in models.items()}
+    n = len(curves)
+    fig = Figure(figsize=figsize or (5.0 * n, 4.0), layout="constrained")
+    axes = fig.subplots(1, n, squeeze=False)[0]
+    for ax, (name, (loss, val_loss)) in zip(axes, curves.items()):
+        ax.plot(np.arange(1, loss.size + 1), loss, label="loss")
+        if val_loss is not None:
+            ax.plot(np.arange(1, val_loss.size + 1), val_loss, label="val loss")
+            if not np.all(np.isnan(val_loss)):
+                # Keras' EarlyStopping keeps the first epoch of the lowest
+                # val_loss (a later tie is not an improvement), as argmin does.
+                best = int(np.nanargmin(val_loss)) + 1
+                ax.axvline(
+                    best, color="black", linestyle=":", linewidth=1, label="best epoch"
+                )
+        ax.set_title(str(name))
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("loss (MSE of scaled target)")
+        if ylim is not None:
+            ax.set_ylim(ylim)
+        ax.legend()
+    fig.suptitle("Learning History")
+    return fig
+
+
+def _as_columns(values, what):
+    """`values` as a float array of shape (n, k); 1-D input gives k == 1."""
+    array = np.asarray(values, dtype=float)
+    if array.ndim == 1:
+        return array[:, np.newaxis]
+    if array.ndim == 2 and array.shape[1] >= 1:
+        return array
+    raise ValueError(
+        f"{what} must be 1-D, or 2-D with one column per horizon; got shape "
+        f"{array.shape}"
+    )
+
+
+def _is_datetime_like(index):
+    if isinstance(index, pd.DatetimeIndex) or pd.api.types.is_datetime64_any_dtype(
+        index.dtype
+    ):
+        return True
+    return index.dtype == object and pd.api.types.infer_dtype(index) in {
+        "datetime",
+        "datetime64",
+        "date",
+    }
+
+
+def plot_predictions(
+    y_true,
+    predictions,
+    *,
+    naive=None,
+    index=None,
+    title="Predictions on the test period",
+    ylabel="price",
+    figsize=None,
+):
+    """Plot the real price of the test period against each model's prediction.
+
+    The lecture's prediction figure: one subplot per model, side by side and
+    sharing the price axis, each with the real price and that model's
+    prediction, and, when given, the naive forecast "tomorrow = today" as a
+    thin grey dashed line, the baseline a useful network must beat.
+
+    Predictions for several horizons (2-D, one column per horizon, as
+    :func:`~skrnn.datasets.make_forecast_xy` makes the target for a list of
+    horizons) are drawn for the first horizon only, and the subplot's title
+    says so ("horizon 1 of k"); the same applies to a 2-D `y_true` and
+    `naive`.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, n_horizons)
+        The real values of the test period, in time order. A pandas Series or
+        DataFrame also gives the x values (its index, e.g. the dates) unless
+        `index` is passed.
+
+    predictions : dict of str to array-like of shape (n_samples,) or \
+(n_samples, n_horizons)
+        Model name -> its predictions of `y_true`, row for row (matched by
+        position: an index they carry is ignored). Subplots follow the dict's
+        order.
+
+    naive : array-like of shape (n_samples,) or (n_samples, n_horizons), \
+default=None
+        The naive forecast (e.g. :class:`~skrnn.PersistenceRegressor`'s
+        predictions), drawn in every subplot; None draws none.
+
+    index : array-like of shape (n_samples,), default=None
+        The x values, e.g. the test period's dates. None uses the index of a
+        pandas `y_true`, else the time steps 0, 1, ... When the x values are
+        dates, the x axis is labelled "date" and its tick labels are rotated;
+        otherwise it is labelled "time step".
+
+    title : str, default="Predictions on the test period"
+        The figure's title.
+
+    ylabel : str, default="price"
+        The label of the shared value axis.
+
+    figsize : tuple of (float, float), default=None
+        Figure size in inches; None gives 5 inches of width per model and 4 of
+        height.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+        The figure, with one Axes per model in `predictions`.
+
+    Raises
+    ------
+    ValueError
+        If `predictions` is empty, or a prediction, `naive` or `index` does not
+        have one value per row of `y_true` (the message names the entry and
+        both lengths), or a prediction has a different number of horizons than
+        a 2-D `y_true`.
+
+    TypeError
+        If `predictions` is not a dict.
+
+    See Also
+    --------
+    plot_learning_history : The training figure.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from skrnn.plotting import plot_predictions
+    >>> dates = pd.date_range("2018-01-02", periods=5, freq="B")
+    >>> price = pd.Series([100.0, 101.0, 103.0, 102.0, 104.0], index=dates)
+    >>> fig = plot_predictions(
+    ...     price,
+    ...     {"LSTM": [99.5, 100.8, 102.1, 102.5, 103.2],
+    ...      "GRU": [100.2, 100.9, 102.6, 102.2, 103.7]},
+    ...     naive=[99.0, 100.0, 101.0, 103.0, 102.0],
+    ... )
+    >>> len(fig.axes)
+    2
+    >>> fig.axes[0].get_xlabel(), fig.axes[0].get_title()
+    ('date', 'LSTM')
+    >>> fig.savefig("predictions.png")  # doctest: +SKIP
+    """
+    _check_mapping(predictions, "predictions", "{'LSTM': lstm.predict(X_test)}")
+    if index is None and isinstance(y_true, (pd.Series, pd.DataFrame)):
+        index = y_true.index
+    truth = _as_columns(y_true, "y_true")
+    n = truth.shape[0]
+
+    def check_length(values, what):
+        if values.shape[0] != n:
+            raise ValueError(
+                f"{what} has {values.shape[0]} values but y_true has {n}: pass "
+                "one value per row of y_true"
+            )
+
+    if index is None:
+        x = pd.RangeIndex(n)
+    else:
+        x = pd.Index(index)
+        if x.ndim != 1:
+            raise ValueError(f"index must be 1-D; got shape {np.shape(index)}")
+        check_length(x, "index")
+    if isinstance(x, pd.PeriodIndex):
+        x = x.to_timestamp()
+    dates = _is_datetime_like(x)
+
+    model_values = {}
+    for name, values in predictions.items():
+        what = f"predictions[{name!r}]"
+        values = _as_columns(values, what)
+        check_length(values, what)
+        k_true, k_pred = truth.shape[1], values.shape[1]
+        if k_true > 1 and k_pred > 1 and k_true != k_pred:
+            raise ValueError(
+                f"{what} has {k_pred} horizons (columns) but y_true has {k_true}"
+            )
+        model_values[name] = values
+    if naive is not None:
+        naive = _as_columns(naive, "naive")
+        check_length(naive, "naive")
+
+    n_models = len(model_values)
+    fig = Figure(figsize=figsize or (5.0 * n_models, 4.0), layout="constrained")
+    axes = fig.subplots(1, n_models, sharey=True, squeeze=False)[0]
+    for ax, (name, values) in zip(axes, model_values.items()):
+        ax.plot(x, truth[:, 0], label="real price")
+        ax.plot(x, values[:, 0], label=f"{name} prediction")
+        if naive is not None:
+            ax.plot(
+                x,
+                naive[:, 0],
+                color="grey",
+                linestyle="--",
+                linewidth=0.8,
+                zorder=1.5,  # under the model's line
+                label=_NAIVE_LABEL,
+            )
+        n_horizons = max(truth.shape[1], values.shape[1])
+        if naive is not None:
+            n_horizons = max(n_horizons, naive.shape[1])
+        ax.set_title(
+            str(name) if n_horizons == 1 else f"{name} (horizon 1 of {n_horizons})"
+        )
+        ax.set_xlabel("date" if dates else "time step")
+        if dates:
+            # What Figure.autofmt_xdate does, which a constrained layout refuses
+            # (with a warning) on recent matplotlib.
+            ax.tick_params(axis="x", labelrotation=30)
+            for label in ax.get_xticklabels():
+                label.set_horizontalalignment("right")
+        ax.legend()
+    axes[0].set_ylabel(ylabel)
+    fig.suptitle(title)
+    return fig

@@ -1,0 +1,275 @@
+"""Tests of skrnn.plotting: the learning-history and prediction figures.
+
+No Keras here: the fitted networks are a tiny stand-in estimator whose `fit`
+records a Keras-style ``history_``, which is all the plots read.
+"""
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from skrnn.plotting import plot_learning_history, plot_predictions
+
+LOSS = [0.09, 0.05, 0.03, 0.02, 0.015]
+VAL_LOSS = [0.06, 0.02, 0.01, 0.012, 0.011]  # best at epoch 3 (index 2)
+
+
+class FakeNetwork(RegressorMixin, BaseEstimator):
+    """Predicts the mean; `fit` records a Keras-style history_."""
+
+    def __init__(self, scale=1.0, validation=True):
+        self.scale = scale
+        self.validation = validation
+
+    def fit(self, X, y):
+        self.history_ = {"loss": [self.scale * v for v in LOSS]}
+        if self.validation:
+            self.history_["val_loss"] = [self.scale * v for v in VAL_LOSS]
+        self.n_iter_ = len(LOSS)
+        self.mean_ = float(np.mean(y))
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.mean_)
+
+
+class FakeBaseline(RegressorMixin, BaseEstimator):
+    """A fitted estimator with no learning history, like PersistenceRegressor."""
+
+    def fit(self, X, y):
+        self.coef_ = 1.0
+        return self
+
+    def predict(self, X):
+        return np.asarray(X)[:, 0]
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.RandomState(0)
+    return rng.rand(12, 1), rng.rand(12)
+
+
+def lines_by_label(ax):
+    return {line.get_label(): line for line in ax.get_lines()}
+
+
+# ----------------------------------------------------------- learning history
+
+
+def test_learning_history_has_one_axes_per_model_with_loss_curves(data):
+    models = {
+        "LSTM": FakeNetwork().fit(*data),
+        "GRU": FakeNetwork(scale=2.0).fit(*data),
+    }
+    fig = plot_learning_history(models)
+    assert len(fig.axes) == 2
+    assert fig.get_suptitle() == "Learning History"
+    for ax, (title, scale) in zip(fig.axes, [("LSTM", 1.0), ("GRU", 2.0)]):
+        assert ax.get_title() == title
+        assert ax.get_xlabel() == "epoch"
+        assert ax.get_ylabel() == "loss (MSE of scaled target)"
+        lines = lines_by_label(ax)
+        np.testing.assert_allclose(lines["loss"].get_ydata(), np.multiply(scale, LOSS))
+        np.testing.assert_allclose(
+            lines["val loss"].get_ydata(), np.multiply(scale, VAL_LOSS)
+        )
+        np.testing.assert_array_equal(lines["loss"].get_xdata(), [1, 2, 3, 4, 5])
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert legend == ["loss", "val loss", "best epoch"]
+
+
+def test_learning_history_marks_best_epoch_at_argmin_of_val_loss(data):
+    fig = plot_learning_history({"LSTM": FakeNetwork().fit(*data)})
+    marker = lines_by_label(fig.axes[0])["best epoch"]
+    # epochs are numbered from 1 on the x axis
+    assert list(marker.get_xdata()) == [np.argmin(VAL_LOSS) + 1] * 2
+    assert marker.get_linestyle() == ":"
+
+
+def test_learning_history_without_val_loss_has_no_best_epoch(data):
+    fig = plot_learning_history({"LSTM": FakeNetwork(validation=False).fit(*data)})
+    assert set(lines_by_label(fig.axes[0])) == {"loss"}
+
+
+def test_learning_history_accepts_pipeline_and_grid_search(data):
+    pipe = Pipeline([("identity", FunctionTransformer()), ("net", FakeNetwork())])
+    pipe.fit(*data)
+    search = GridSearchCV(
+        Pipeline([("identity", FunctionTransformer()), ("net", FakeNetwork())]),
+        {"net__scale": [1.0, 3.0]},
+        cv=2,
+    ).fit(*data)
+    fig = plot_learning_history({"pipeline": pipe, "search": search})
+    assert [ax.get_title() for ax in fig.axes] == ["pipeline", "search"]
+    best_scale = search.best_params_["net__scale"]
+    np.testing.assert_allclose(
+        lines_by_label(fig.axes[1])["loss"].get_ydata(),
+        np.multiply(best_scale, LOSS),
+    )
+
+
+def test_learning_history_accepts_grid_search_over_bare_network(data):
+    search = GridSearchCV(FakeNetwork(), {"scale": [1.0, 2.0]}, cv=2).fit(*data)
+    fig = plot_learning_history({"search": search})
+    assert len(fig.axes) == 1
+
+
+@pytest.mark.parametrize("wrap", [False, True])
+def test_learning_history_entry_without_history_raises_naming_it(data, wrap):
+    baseline = FakeBaseline()
+    if wrap:
+        baseline = Pipeline([("identity", FunctionTransformer()), ("naive", baseline)])
+    baseline.fit(*data)
+    models = {"LSTM": FakeNetwork().fit(*data), "naive": baseline}
+    match = r"models\['naive'\].*history_.*fitted networks"
+    with pytest.raises(ValueError, match=match):
+        plot_learning_history(models)
+
+
+def test_learning_history_unfitted_network_raises(data):
+    with pytest.raises(ValueError, match=r"models\['LSTM'\].*no history_"):
+        plot_learning_history({"LSTM": FakeNetwork()})
+
+
+def test_learning_history_empty_or_not_a_dict_raises(data):
+    with pytest.raises(ValueError, match="empty"):
+        plot_learning_history({})
+    with pytest.raises(TypeError, match="dict"):
+        plot_learning_history(FakeNetwork().fit(*data))
+
+
+def test_learning_history_applies_ylim_to_every_axes(data):
+    models = {"a": FakeNetwork().fit(*data), "b": FakeNetwork(scale=9).fit(*data)}
+    fig = plot_learning_history(models, ylim=(0, 0.05), figsize=(6, 3))
+    for ax in fig.axes:
+        assert ax.get_ylim() == pytest.approx((0, 0.05))
+    assert tuple(fig.get_size_inches()) == pytest.approx((6, 3))
+
+
+def test_learning_history_saves_png(data, tmp_path):
+    fig = plot_learning_history({"LSTM": FakeNetwork().fit(*data)})
+    path = tmp_path / "history.png"
+    fig.savefig(path)
+    assert path.stat().st_size > 0
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# ---------------------------------------------------------------- predictions
+
+Y = np.array([10.0, 11.0, 13.0, 12.0, 14.0, 15.0])
+PREDICTIONS = {
+    "LSTM": np.array([10.5, 10.8, 12.1, 12.6, 13.2, 14.7]),
+    "GRU": np.array([9.9, 11.2, 12.8, 12.2, 13.9, 15.1]),
+}
+NAIVE = np.array([9.0, 10.0, 11.0, 13.0, 12.0, 14.0])
+
+
+def test_predictions_has_one_axes_per_model_with_inputs_as_lines():
+    fig = plot_predictions(Y, PREDICTIONS)
+    assert len(fig.axes) == 2
+    assert fig.get_suptitle() == "Predictions on the test period"
+    for ax, name in zip(fig.axes, PREDICTIONS):
+        assert ax.get_title() == name
+        assert ax.get_xlabel() == "time step"
+        lines = lines_by_label(ax)
+        assert set(lines) == {"real price", f"{name} prediction"}
+        np.testing.assert_array_equal(lines["real price"].get_ydata(), Y)
+        np.testing.assert_array_equal(
+            lines[f"{name} prediction"].get_ydata(), PREDICTIONS[name]
+        )
+        np.testing.assert_array_equal(lines["real price"].get_xdata(), np.arange(6))
+        assert ax.get_legend() is not None
+    assert fig.axes[0].get_ylabel() == "price"
+    # one shared price axis
+    assert fig.axes[0].get_shared_y_axes().joined(fig.axes[0], fig.axes[1])
+
+
+def test_predictions_draws_naive_in_every_axes():
+    fig = plot_predictions(Y, PREDICTIONS, naive=list(NAIVE))
+    for ax in fig.axes:
+        naive = lines_by_label(ax)["naive (tomorrow = today)"]
+        np.testing.assert_array_equal(naive.get_ydata(), NAIVE)
+        assert naive.get_linestyle() == "--"
+        labels = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert "naive (tomorrow = today)" in labels
+
+
+def test_predictions_uses_dates_of_a_series():
+    dates = pd.date_range("2018-01-02", periods=len(Y), freq="B")
+    fig = plot_predictions(pd.Series(Y, index=dates), PREDICTIONS)
+    for ax in fig.axes:
+        assert ax.get_xlabel() == "date"
+        assert isinstance(ax.xaxis.get_major_formatter(), mdates.AutoDateFormatter)
+        xdata = pd.DatetimeIndex(lines_by_label(ax)["real price"].get_xdata())
+        assert xdata.equals(dates)
+        assert all(t.get_rotation() == 30 for t in ax.get_xticklabels())
+
+
+def test_predictions_index_argument_overrides_series_index():
+    dates = pd.date_range("2018-01-02", periods=len(Y), freq="D")
+    fig = plot_predictions(pd.Series(Y), PREDICTIONS, index=dates.date)
+    assert fig.axes[0].get_xlabel() == "date"
+    fig = plot_predictions(pd.Series(Y, index=dates), PREDICTIONS, index=range(6))
+    assert fig.axes[0].get_xlabel() == "time step"
+
+
+@pytest.mark.parametrize("bad", ["predictions", "naive", "index"])
+def test_predictions_length_mismatch_raises_naming_entry(bad):
+    predictions = dict(PREDICTIONS)
+    kwargs = {}
+    if bad == "predictions":
+        predictions["GRU"] = predictions["GRU"][:-1]
+        match = r"predictions\['GRU'\] has 5 values but y_true has 6"
+    elif bad == "naive":
+        kwargs["naive"] = NAIVE[:4]
+        match = r"naive has 4 values but y_true has 6"
+    else:
+        kwargs["index"] = np.arange(7)
+        match = r"index has 7 values but y_true has 6"
+    with pytest.raises(ValueError, match=match):
+        plot_predictions(Y, predictions, **kwargs)
+
+
+def test_predictions_empty_dict_raises():
+    with pytest.raises(ValueError, match="predictions is empty"):
+        plot_predictions(Y, {})
+
+
+def test_predictions_several_horizons_plot_first_with_note():
+    y2 = np.column_stack([Y, Y + 1, Y + 2])
+    pred2 = {"LSTM": y2 - 0.5}
+    fig = plot_predictions(pd.DataFrame(y2), pred2)
+    ax = fig.axes[0]
+    assert ax.get_title() == "LSTM (horizon 1 of 3)"
+    lines = lines_by_label(ax)
+    np.testing.assert_array_equal(lines["real price"].get_ydata(), Y)
+    np.testing.assert_array_equal(lines["LSTM prediction"].get_ydata(), Y - 0.5)
+    with pytest.raises(ValueError, match=r"predictions\['LSTM'\] has 2 horizons"):
+        plot_predictions(y2, {"LSTM": y2[:, :2]})
+
+
+def test_predictions_saves_png(tmp_path):
+    dates = pd.date_range("2018-01-02", periods=len(Y), freq="B")
+    fig = plot_predictions(
+        pd.Series(Y, index=dates), PREDICTIONS, naive=NAIVE, title="S&P 500"
+    )
+    assert fig.get_suptitle() == "S&P 500"
+    path = tmp_path / "predictions.png"
+    fig.savefig(path)
+    assert path.stat().st_size > 0
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_plotting_leaves_pyplot_state_alone(data):
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    plot_learning_history({"LSTM": FakeNetwork().fit(*data)})
+    plot_predictions(Y, PREDICTIONS)
+    assert plt.get_fignums() == before
