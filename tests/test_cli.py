@@ -1,0 +1,118 @@
+"""The ``skrnn compare`` command, end to end on a small CSV and on bad input."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skrnn.cli import main
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _write_lecture_csv(path, n_rows, seed=0):
+    rng = np.random.RandomState(seed)
+    prices = 20_000 + np.cumsum(rng.normal(0, 150, n_rows))
+    dates = pd.bdate_range("2021-05-06", periods=n_rows)
+    lines = ["date,closed_price"] + [
+        f'{d.year}/{d.month}/{d.day},"{p:,.2f}"' for d, p in zip(dates, prices)
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("compare")
+    csv = _write_lecture_csv(folder / "nikkei_stock_price.csv", 244)
+    out = folder / "results"
+    return main(["compare", str(csv), "--quick", "--out", str(out)]), out
+
+
+def test_quick_run_succeeds(quick_run):
+    status, _ = quick_run
+    assert status == 0
+
+
+def test_quick_run_prints_the_table(quick_run, capsys):
+    # The module-scoped run printed before this test: re-read its CSV instead.
+    _, out = quick_run
+    table = pd.read_csv(out / "results.csv")
+    assert list(table["name"]) == ["naive", "RNN", "LSTM", "LSTM (peephole)", "GRU"]
+    assert table.loc[0, "ratio_to_naive"] == pytest.approx(1.0)
+    assert np.isfinite(table[["cv_rmse_mean", "test_rmse", "test_mae", "test_mape"]]).all().all()
+    assert (table["test_rmse"] > 0).all()
+
+
+def test_quick_run_writes_the_two_figures(quick_run):
+    _, out = quick_run
+    for name in ("learning_history.png", "predictions.png"):
+        data = (out / name).read_bytes()
+        assert data.startswith(PNG_SIGNATURE) and len(data) > 10_000
+
+
+def test_table_and_progress_on_the_terminal(tmp_path, capsys):
+    csv = _write_lecture_csv(tmp_path / "prices.csv", 150)
+    status = main(["compare", str(csv), "--quick", "--models", "gru", "--out", str(tmp_path / "r")])
+    captured = capsys.readouterr()
+    assert status == 0
+    assert "test RMSE" in captured.out and "GRU" in captured.out and "naive" in captured.out
+    assert "[6/6 " in captured.err  # naive and GRU: 2 folds and a refit each
+    assert "GRU window=5 units=4 layers=1 residual=True" in captured.err
+
+
+def _one_line_error(captured):
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    assert "Traceback" not in captured.err
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    "content, match",
+    [
+        ('date,closed_price\n2021/5/6,"29,331.37"\n2021/5/7,abc\n', "line 3"),
+        ("date,price\n2021/5/6,1.0\n", "closed_price"),
+        ("", "empty"),
+    ],
+)
+def test_bad_csv_is_a_one_line_error(tmp_path, capsys, content, match):
+    csv = tmp_path / "bad.csv"
+    csv.write_text(content)
+    assert main(["compare", str(csv), "--quick", "--out", str(tmp_path)]) == 1
+    line = _one_line_error(capsys.readouterr())
+    assert line.startswith("skrnn compare: error:") and match in line
+
+
+def test_missing_file_is_a_one_line_error(tmp_path, capsys):
+    assert main(["compare", str(tmp_path / "nowhere.csv"), "--quick"]) == 1
+    assert "nowhere.csv" in _one_line_error(capsys.readouterr())
+
+
+def test_series_too_short_for_the_windows_is_a_one_line_error(tmp_path, capsys):
+    csv = _write_lecture_csv(tmp_path / "short.csv", 30)
+    assert main(["compare", str(csv), "--window", "20", "--out", str(tmp_path)]) == 1
+    assert "too short" in _one_line_error(capsys.readouterr())
+
+
+@pytest.mark.parametrize(
+    "argv", [["compare", "--bogus"], ["compare", "--window", "0"], ["compare", "--residual", "maybe"]]
+)
+def test_bad_option_is_a_one_line_error(argv, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    line = _one_line_error(capsys.readouterr())
+    assert line.startswith("skrnn") and "error:" in line
+
+
+def test_console_script_exits_non_zero_without_a_traceback():
+    result = subprocess.run(
+        [sys.executable, "-m", "skrnn.cli", "compare", "--last", "x"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr
