@@ -172,14 +172,11 @@ class BaseRecurrentRegressor(KerasRegressor):
         fit_args = {}
         callbacks = []
         if n_val:
-            fit_args["validation_data"] = (X[-n_val:], y_scaled[-n_val:])
-            callbacks.append(
-                keras.callbacks.EarlyStopping(
-                    monitor="val_loss",
-                    patience=self.patience,
-                    restore_best_weights=True,
-                )
-            )
+            X_val, y_val = X[-n_val:], y_scaled[-n_val:]
+            fit_args["validation_data"] = (X_val, y_val)
+            before = np.mean((self._predict_scaled(X_val) - y_val) ** 2)
+            stopping = _EarlyStopping(self.patience, initial_loss=before)
+            callbacks.append(stopping)
         history = self.model_.fit(
             X[: X.shape[0] - n_val],
             y_scaled[: X.shape[0] - n_val],
@@ -192,6 +189,7 @@ class BaseRecurrentRegressor(KerasRegressor):
         )
         self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
         self.n_iter_ = len(self.history_["loss"])
+        self.best_epoch_ = stopping.best_epoch if n_val else self.n_iter_
         return self
 
     def initialize(self, X, y):
@@ -272,13 +270,7 @@ class BaseRecurrentRegressor(KerasRegressor):
         """
         check_is_fitted(self, "model_")
         X = self._validate_X(X, reset=False)
-        scaled = np.concatenate(
-            [
-                np.asarray(self.model_.predict_on_batch(X[start : start + _PREDICT_CHUNK]))
-                for start in range(0, X.shape[0], _PREDICT_CHUNK)
-            ]
-        ).astype(np.float64)
-        y_pred = scaled * self._y_scale + self._y_center
+        y_pred = self._predict_scaled(X) * self._y_scale + self._y_center
         return y_pred.ravel() if self._y_ndim == 1 else y_pred
 
     def __sklearn_tags__(self):
@@ -351,6 +343,15 @@ class BaseRecurrentRegressor(KerasRegressor):
             )
         return X
 
+    def _predict_scaled(self, X):
+        """The network's output for validated windows, in float64."""
+        return np.concatenate(
+            [
+                np.asarray(self.model_.predict_on_batch(X[start : start + _PREDICT_CHUNK]))
+                for start in range(0, X.shape[0], _PREDICT_CHUNK)
+            ]
+        ).astype(np.float64)
+
     def _n_validation_rows(self, n_samples):
         if self.validation_fraction == 0:
             return 0
@@ -410,11 +411,62 @@ class BaseRecurrentRegressor(KerasRegressor):
         return model
 
     def _initialize_skip(self, X, y_scaled):
-        """Start the skip path at the least-squares line from the newest step to y."""
+        """Start the skip path at the naive forecast, in the units of the scaled y.
+
+        For each output, the newest step of the feature that follows it most
+        closely (highest absolute correlation) is mapped to it by matching mean
+        and standard deviation: when y is that feature some days later, this is
+        "tomorrow = today" up to the drift over those days. A least-squares
+        line would be exact on the training rows but, on a trending price, its
+        slope falls short of 1 and pulls forecasts back to the training mean.
+        """
         newest = np.nan_to_num(X[:, -1, :].astype(np.float64))
-        design = np.column_stack([newest, np.ones(len(newest))])
-        solution, *_ = np.linalg.lstsq(design, y_scaled.astype(np.float64), rcond=None)
-        self.model_.get_layer("skip").set_weights([solution[:-1], solution[-1]])
+        targets = y_scaled.astype(np.float64)
+        x_std, y_std = newest.std(axis=0), targets.std(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            corr = ((newest - newest.mean(axis=0)).T @ (targets - targets.mean(axis=0))) / (
+                len(newest) * np.outer(x_std, y_std)
+            )
+        corr = np.nan_to_num(corr)
+        kernel = np.zeros((newest.shape[1], targets.shape[1]))
+        bias = targets.mean(axis=0)
+        for j, k in enumerate(np.abs(corr).argmax(axis=0)):
+            if x_std[k] > 0 and corr[k, j] != 0:
+                kernel[k, j] = np.sign(corr[k, j]) * y_std[j] / x_std[k]
+                bias[j] -= kernel[k, j] * newest[:, k].mean()
+        self.model_.get_layer("skip").set_weights([kernel, bias])
+
+
+class _EarlyStopping(keras.callbacks.Callback):
+    """Stop once ``val_loss`` has not improved for `patience` epochs; keep the best.
+
+    Unlike ``keras.callbacks.EarlyStopping``, the weights before the first epoch
+    are a candidate too: with ``residual=True`` the untrained network is the
+    naive forecast from the newest step, a forecast in its own right, and
+    training that only makes the validation rows worse should not replace it.
+    """
+
+    def __init__(self, patience, initial_loss):
+        super().__init__()
+        self.patience = patience
+        self.initial_loss = float(initial_loss)
+
+    def on_train_begin(self, logs=None):
+        self.best_loss, self.best_epoch, self.wait = self.initial_loss, 0, 0
+        self.best_weights = self.model.get_weights()
+
+    def on_epoch_end(self, epoch, logs=None):
+        loss = logs["val_loss"]
+        if loss < self.best_loss:  # NaN never improves
+            self.best_loss, self.best_epoch, self.wait = loss, epoch + 1, 0
+            self.best_weights = self.model.get_weights()
+            return
+        self.wait += 1
+        if self.wait >= self.patience:
+            self.model.stop_training = True
+
+    def on_train_end(self, logs=None):
+        self.model.set_weights(self.best_weights)
 
 
 def _check_missing_steps(X):

@@ -16,8 +16,10 @@ _SHARED_PARAMETERS = """\
 
     patience : int, default=40
         Epochs without improvement of the validation loss before training
-        stops (``keras.callbacks.EarlyStopping``); the weights of the best epoch
-        are restored.
+        stops. The weights with the lowest validation loss are restored; the
+        untrained network is a candidate too, so with ``residual=True``
+        training never leaves the validation rows worse off than the linear
+        start.
 
     epochs : int, default=500
         Upper bound on the number of epochs; early stopping usually ends sooner.
@@ -41,11 +43,12 @@ _SHARED_PARAMETERS = """\
         output, so that the recurrent layers learn the change from the latest
         observation instead of the price level. Saturating activations cannot
         leave the range of the training prices; the skip path can, so the model
-        extrapolates when test prices do. The skip starts at the least-squares
-        line from the newest step to the target and the recurrent path at zero,
-        so training starts from a linear forecast (close to the naive one on
-        prices) and early stopping keeps the recurrent part only where it helps
-        the validation rows. ``residual=False`` is the lecture's exact network.
+        extrapolates when test prices do. The skip starts as the naive forecast
+        (the newest step mapped to the target's units by matching their mean
+        and standard deviation) and the recurrent path at zero, so training
+        starts from "tomorrow = today" and early stopping keeps what the
+        recurrent part learns only where it helps the validation rows.
+        ``residual=False`` is the lecture's exact network.
 
     random_state : int, RandomState instance or None, default=None
         Seeds Keras (``keras.utils.set_random_seed``: weights, dropout and
@@ -70,6 +73,11 @@ _SHARED_ATTRIBUTES = """\
 
     n_iter_ : int
         Epochs run.
+
+    best_epoch_ : int
+        The epoch whose weights were kept: the one with the lowest validation
+        loss, counting from 1; 0 when no epoch beat the untrained network.
+        Without early stopping, the last epoch.
 
     n_features_in_ : int
         Features per time step seen during fit (1 for 2-D `X`).

@@ -147,13 +147,33 @@ def test_two_d_y_gives_one_output_per_column(Regressor, data, series):
 # -- early stopping ---------------------------------------------------------------
 
 
-def test_early_stopping_watches_the_latest_rows_and_restores_the_best(data):
-    X, y = data
-    reg = GRURegressor(**dict(TINY, epochs=6, validation_fraction=0.25, patience=10))
-    reg.fit(X, y)
+def test_early_stopping_watches_the_latest_rows_and_restores_the_best():
+    wave = np.sin(np.arange(160) / 6).reshape(-1, 1)
+    X = SlidingWindowTransformer(window=5).fit_transform(wave[:-1])
+    y = wave[1:, 0]
+    reg = GRURegressor(
+        **dict(TINY, epochs=6, validation_fraction=0.25, patience=10, residual=False,
+               learning_rate=0.01)
+    ).fit(X, y)  # fmt: skip
     n_val = round(0.25 * len(X))
     scaled_error = (reg.predict(X[-n_val:]) - y[-n_val:]) / y.std()
+    assert reg.best_epoch_ == 1 + int(np.argmin(reg.history_["val_loss"])) > 1
     assert_allclose(np.mean(scaled_error**2), min(reg.history_["val_loss"]), rtol=1e-4)
+
+
+def test_untrained_residual_network_is_kept_when_training_only_hurts(data):
+    # A learning rate far too high: every epoch is worse on the validation rows,
+    # so the network stays the naive forecast it starts as.
+    X, y = data
+    reg = RNNRegressor(**dict(TINY, learning_rate=50.0, patience=2)).fit(X, y)
+    assert reg.best_epoch_ == 0
+    n_train = len(X) - round(0.1 * len(X))
+    newest, target = X[:n_train, -1, 0], y[:n_train]
+    slope = target.std() / newest.std()
+    naive = slope * (X[:, -1, 0] - newest.mean()) + target.mean()
+    assert_allclose(reg.predict(X), naive, rtol=1e-4)
+    # On this smooth series "tomorrow = today" is close to the truth.
+    assert np.abs(reg.predict(X) - X[:, -1, 0]).max() < 0.2
 
 
 def test_training_stops_patience_epochs_after_the_best(data):
@@ -163,7 +183,7 @@ def test_training_stops_patience_epochs_after_the_best(data):
     reg = RNNRegressor(units=4, layers=1, epochs=100, patience=3, learning_rate=0.05,
                        random_state=0).fit(X, noise)  # fmt: skip
     assert reg.n_iter_ < 100
-    assert int(np.argmin(reg.history_["val_loss"])) == reg.n_iter_ - 1 - 3
+    assert reg.best_epoch_ == reg.n_iter_ - 3
 
 
 def test_no_validation_trains_every_epoch(data):
