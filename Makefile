@@ -1,13 +1,14 @@
 # Everything a newcomer needs, from a machine with only Python and make:
 #   make demo   set up .venv and run the main job on the bundled S&P 500 data
 #   make test   set up .venv and run the whole test suite (TensorFlow backend)
+#   make docs   build the HTML documentation into docs/_build/html
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Keras prints TensorFlow's start-up chatter otherwise; it is noise for users of skrnn.
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: demo test test-jax lint clean
+.PHONY: demo test test-jax docs lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +32,14 @@ test: $(VENV)/.installed
 # The same suite on Keras' JAX backend: skrnn must not depend on one backend.
 test-jax: $(VENV)/.installed-jax
 	KERAS_BACKEND=jax $(BIN)/python -m pytest -n 2
+
+$(VENV)/.installed-docs: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[tests,docs]"
+	touch $@
+
+# The HTML documentation, every gallery example executed, warnings as errors.
+docs: $(VENV)/.installed-docs
+	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
 
 lint: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet ruff

@@ -86,7 +86,8 @@ def _parser():
     add("--epochs", type=_positive_int, default=200, help="most epochs per fit (default: 200)")
     add("--patience", type=_positive_int, default=20,
         help="early-stopping patience in epochs (default: 20)")  # fmt: skip
-    add("--n-jobs", type=int, default=1, help="parallel fits, -1 for all cores (default: 1)")
+    add("--n-jobs", type=int, default=-1,
+        help="parallel fits, -1 for one per core (default: -1)")  # fmt: skip
     add("--seed", type=int, default=0, help="random seed of every network (default: 0)")
     add("--quick", action="store_true",
         help="a tiny grid and a few epochs: a smoke run of the whole flow")  # fmt: skip
