@@ -84,8 +84,8 @@ def _parser():
     add("--splits", type=_positive_int, default=3,
         help="TimeSeriesSplit folds for the search (default: 3)")  # fmt: skip
     add("--epochs", type=_positive_int, default=200, help="most epochs per fit (default: 200)")
-    add("--patience", type=_positive_int, default=20,
-        help="early-stopping patience in epochs (default: 20)")  # fmt: skip
+    add("--patience", type=_positive_int, default=10,
+        help="early-stopping patience in epochs (default: 10)")  # fmt: skip
     add("--n-jobs", type=int, default=-1,
         help="parallel fits, -1 for one per core (default: -1)")  # fmt: skip
     add("--seed", type=int, default=0, help="random seed of every network (default: 0)")

@@ -71,9 +71,13 @@ def _fitted_network(name, obj):
     val_loss = history.get("val_loss")
     if val_loss is not None:
         val_loss = np.asarray(val_loss, dtype=float)
-        if val_loss.ndim != 1 or val_loss.size == 0:
+        if val_loss.ndim != 1 or val_loss.size == 0 or np.all(np.isnan(val_loss)):
             val_loss = None
-    return loss, val_loss
+    best = getattr(est, "best_epoch_", None)
+    if best is None and val_loss is not None:
+        # A history without best_epoch_: the first epoch of the lowest val_loss.
+        best = int(np.nanargmin(val_loss)) + 1
+    return loss, val_loss, best
 
 
 def plot_learning_history(models, *, ylim=None, figsize=None):
@@ -82,8 +86,9 @@ def plot_learning_history(models, *, ylim=None, figsize=None):
     The lecture's "Learning History" figure: one subplot per model, side by
     side, with the loss of the training rows (``loss``) and of the validation
     rows that early stopping watched (``val loss``) at each epoch. A vertical
-    dotted line marks the epoch of the lowest validation loss: the weights
-    early stopping restored, which the fitted network predicts with.
+    dotted line marks the epoch whose weights early stopping kept, which the
+    fitted network predicts with (its ``best_epoch_``; at 0 when no epoch beat
+    the untrained network).
 
     Epochs are numbered from 1, as Keras prints them. A network trained without
     early stopping (``validation_fraction=0`` or :meth:`partial_fit`) has no
@@ -152,17 +157,13 @@ def plot_learning_history(models, *, ylim=None, figsize=None):
     n = len(curves)
     fig = Figure(figsize=figsize or (5.0 * n, 4.0), layout="constrained")
     axes = fig.subplots(1, n, squeeze=False)[0]
-    for ax, (name, (loss, val_loss)) in zip(axes, curves.items()):
+    for ax, (name, (loss, val_loss, best)) in zip(axes, curves.items()):
         ax.plot(np.arange(1, loss.size + 1), loss, label="loss")
         if val_loss is not None:
             ax.plot(np.arange(1, val_loss.size + 1), val_loss, label="val loss")
-            if not np.all(np.isnan(val_loss)):
-                # Keras' EarlyStopping keeps the first epoch of the lowest
-                # val_loss (a later tie is not an improvement), as argmin does.
-                best = int(np.nanargmin(val_loss)) + 1
-                ax.axvline(
-                    best, color="black", linestyle=":", linewidth=1, label="best epoch"
-                )
+            if best is not None:
+                label = "kept: untrained (epoch 0)" if best == 0 else "best epoch"
+                ax.axvline(best, color="black", linestyle=":", linewidth=1, label=label)
         ax.set_title(str(name))
         ax.set_xlabel("epoch")
         ax.set_ylabel("loss (MSE of scaled target)")

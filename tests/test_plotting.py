@@ -92,6 +92,14 @@ def test_learning_history_marks_best_epoch_at_argmin_of_val_loss(data):
     assert marker.get_linestyle() == ":"
 
 
+@pytest.mark.parametrize("kept, label", [(2, "best epoch"), (0, "kept: untrained (epoch 0)")])
+def test_learning_history_marks_the_epoch_the_network_kept(data, kept, label):
+    network = FakeNetwork().fit(*data)
+    network.best_epoch_ = kept  # as skrnn's regressors record it
+    marker = lines_by_label(plot_learning_history({"LSTM": network}).axes[0])[label]
+    assert list(marker.get_xdata()) == [kept] * 2
+
+
 def test_learning_history_without_val_loss_has_no_best_epoch(data):
     fig = plot_learning_history({"LSTM": FakeNetwork(validation=False).fit(*data)})
     assert set(lines_by_label(fig.axes[0])) == {"loss"}
