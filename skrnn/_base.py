@@ -414,26 +414,23 @@ class BaseRecurrentRegressor(KerasRegressor):
         """Start the skip path at the naive forecast, in the units of the scaled y.
 
         For each output, the newest step of the feature that follows it most
-        closely (highest absolute correlation) is mapped to it by matching mean
-        and standard deviation: when y is that feature some days later, this is
-        "tomorrow = today" up to the drift over those days. A least-squares
-        line would be exact on the training rows but, on a trending price, its
-        slope falls short of 1 and pulls forecasts back to the training mean.
+        closely (highest absolute correlation) is mapped to the output's units.
+        When the output is that feature ``h`` rows later (as
+        :func:`skrnn.datasets.make_forecast_xy` pairs them), the rows themselves
+        give the exact map: ``y[t]`` and the newest step of row ``t + h`` are the
+        same day. Otherwise mean and standard deviation are matched. A
+        least-squares line from the newest step to y is not used: on a trending
+        price its slope falls short of 1 and pulls forecasts back to the
+        training mean.
         """
         newest = np.nan_to_num(X[:, -1, :].astype(np.float64))
         targets = y_scaled.astype(np.float64)
-        x_std, y_std = newest.std(axis=0), targets.std(axis=0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            corr = ((newest - newest.mean(axis=0)).T @ (targets - targets.mean(axis=0))) / (
-                len(newest) * np.outer(x_std, y_std)
-            )
-        corr = np.nan_to_num(corr)
         kernel = np.zeros((newest.shape[1], targets.shape[1]))
-        bias = targets.mean(axis=0)
-        for j, k in enumerate(np.abs(corr).argmax(axis=0)):
-            if x_std[k] > 0 and corr[k, j] != 0:
-                kernel[k, j] = np.sign(corr[k, j]) * y_std[j] / x_std[k]
-                bias[j] -= kernel[k, j] * newest[:, k].mean()
+        bias = np.zeros(targets.shape[1])
+        for j in range(targets.shape[1]):
+            k = _closest_feature(newest, targets[:, j])
+            slope, offset = _units_map(newest[:, k], targets[:, j])
+            kernel[k, j], bias[j] = slope, offset
         self.model_.get_layer("skip").set_weights([kernel, bias])
 
 
@@ -467,6 +464,27 @@ class _EarlyStopping(keras.callbacks.Callback):
 
     def on_train_end(self, logs=None):
         self.model.set_weights(self.best_weights)
+
+
+def _closest_feature(features, target):
+    """The column of `features` with the highest absolute correlation to `target`."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corr = [abs(np.corrcoef(column, target)[0, 1]) for column in features.T]
+    return int(np.nanargmax(corr)) if not np.all(np.isnan(corr)) else 0
+
+
+def _units_map(x, y, max_lag=30):
+    """Slope and offset taking `x` to the units of `y`, exactly if `y` is `x` later."""
+    span = max(np.ptp(y), 1e-12)
+    for lag in range(1, min(max_lag, len(x) // 2) + 1):
+        slope, offset = np.polyfit(x[lag:], y[:-lag], deg=1)
+        if np.abs(slope * x[lag:] + offset - y[:-lag]).max() <= 1e-4 * span:
+            return slope, offset
+    if x.std() == 0 or y.std() == 0:
+        return 0.0, y.mean()
+    sign = np.sign(np.corrcoef(x, y)[0, 1]) or 1.0
+    slope = sign * y.std() / x.std()
+    return slope, y.mean() - slope * x.mean()
 
 
 def _check_missing_steps(X):

@@ -44,10 +44,12 @@ _SHARED_PARAMETERS = """\
         observation instead of the price level. Saturating activations cannot
         leave the range of the training prices; the skip path can, so the model
         extrapolates when test prices do. The skip starts as the naive forecast
-        (the newest step mapped to the target's units by matching their mean
-        and standard deviation) and the recurrent path at zero, so training
-        starts from "tomorrow = today" and early stopping keeps what the
-        recurrent part learns only where it helps the validation rows.
+        "tomorrow = today" and the recurrent path at zero: when ``y`` is the
+        input feature some rows later, the training rows give the exact map
+        from the (scaled) newest step to ``y``; otherwise the two are matched
+        in mean and standard deviation. Early stopping keeps what the
+        recurrent part learns only where it beats that start on the
+        validation rows.
         ``residual=False`` is the lecture's exact network.
 
     random_state : int, RandomState instance or None, default=None
