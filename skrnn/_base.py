@@ -174,7 +174,10 @@ class BaseRecurrentRegressor(KerasRegressor):
         if n_val:
             X_val, y_val = X[-n_val:], y_scaled[-n_val:]
             fit_args["validation_data"] = (X_val, y_val)
-            before = np.mean((self._predict_scaled(X_val) - y_val) ** 2)
+            # Keras' own evaluation, as val_loss is computed during training.
+            before = self.model_.evaluate(
+                X_val, y_val, batch_size=self.batch_size, verbose=0
+            )
             stopping = _EarlyStopping(self.patience, initial_loss=before)
             callbacks.append(stopping)
         history = self.model_.fit(
