@@ -77,8 +77,8 @@ def _parser():
     add("--window", nargs="+", type=_positive_int, default=[5, 20],
         help="window lengths to search (default: 5 20)")  # fmt: skip
     add("--units", nargs="+", type=_positive_int, default=[16], help="units to search (default: 16)")
-    add("--layers", nargs="+", type=_positive_int, default=[1, 2],
-        help="stacked layers to search (default: 1 2)")  # fmt: skip
+    add("--layers", nargs="+", type=_positive_int, default=[1],
+        help="stacked layers to search (default: 1)")  # fmt: skip
     add("--residual", type=_residual_choices, default=[True],
         help="skip connection from the newest step: on, off or both (default: on)")  # fmt: skip
     add("--splits", type=_positive_int, default=3,
