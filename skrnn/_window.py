@@ -1,6 +1,5 @@
 """Sliding windows over a time-ordered table, one window per row."""
 
-import hashlib
 from numbers import Integral
 
 import numpy as np
@@ -19,12 +18,15 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
     available history are NaN, and the skrnn regressors mask them (the network
     reads a shorter sequence).
 
-    **Fold boundaries get real history.** The transformer remembers the last
-    ``window - 1`` rows of the series it was fitted on:
+    **Fold boundaries get real history.** The transformer remembers the series
+    it was fitted on:
 
-    - ``transform(X)`` on the very rows seen in ``fit`` (in-sample prediction,
-      ``fit(X).transform(X)``) windows them on their own, exactly as
-      ``fit_transform(X)`` does;
+    - ``transform(X)`` on rows of the fitted series (in-sample prediction,
+      ``fit(X).transform(X)``, or the last days of the training period) gives
+      the windows cut from the fitted series: ``fit(X).transform(X)`` equals
+      ``fit_transform(X)``, NaNs included, and ``transform(X[-3:])`` equals
+      ``fit_transform(X)[-3:]``. Rows that start inside the fitted series and
+      run past its end are treated the same way;
     - ``transform(X)`` on any other rows treats them as the continuation of the
       fitted series: the first windows take their earlier steps from the end of
       the fitted series. For the test fold of a
@@ -32,12 +34,14 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
       equal to the window cut from the full series, as a forecaster would see it
       on the day after training.
 
-    Two consequences to know. With ``TimeSeriesSplit(gap=g)`` and ``g > 0``, the
-    test fold does not follow the training fold directly, so its first
-    ``window - 1`` windows join the last training rows to the test rows and skip
-    the ``g`` rows in between. Data that does not continue the fitted series (an
-    unrelated series) is windowed as if it did; use ``continue_series=False``, or
-    ``fit_transform`` on that data, to window it on its own.
+    Rows are recognised by their values: a block of `X` equal to a block of the
+    fitted rows is taken to be those rows. Two consequences to know. With
+    ``TimeSeriesSplit(gap=g)`` and ``g > 0``, the test fold does not follow the
+    training fold directly, so its first ``window - 1`` windows join the last
+    training rows to the test rows and skip the ``g`` rows in between. Data that
+    does not continue the fitted series (an unrelated series) is windowed as if
+    it did; use ``continue_series=False``, or ``fit_transform`` on that data, to
+    window it on its own.
 
     Parameters
     ----------
@@ -45,9 +49,9 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         Number of time steps in each window (the lecture's ``sequence = 5``).
 
     continue_series : bool, default=True
-        Whether rows passed to ``transform`` that differ from the fitted rows
-        continue the fitted series (see above). If False, every call windows
-        its rows on their own.
+        Whether ``transform`` takes history from the fitted series, for rows
+        of it or rows that continue it (see above). If False, every call
+        windows its rows on their own.
 
     Attributes
     ----------
@@ -122,7 +126,7 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
                 f"{X.shape[0]}); expected a window of at most {X.shape[0]} rows."
             )
         self.history_ = X[X.shape[0] - min(self.window - 1, X.shape[0]) :].copy()
-        self._fitted_digest = _digest(X)
+        self._fitted_rows = X.copy()
         return self
 
     def transform(self, X):
@@ -142,9 +146,13 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
-        if self.continue_series and _digest(X) != self._fitted_digest:
+        if not self.continue_series:
+            return _windows(X, self.window, history=None)
+        start = _position_in(self._fitted_rows, X)
+        if start is None:  # rows after the fitted series
             return _windows(X, self.window, history=self.history_)
-        return _windows(X, self.window, history=None)
+        history = self._fitted_rows[max(0, start - self.window + 1) : start]
+        return _windows(X, self.window, history=history)
 
     def fit_transform(self, X, y=None):
         """Fit to the series and window its own rows.
@@ -232,7 +240,11 @@ def _windows(X, window, history):
     return np.ascontiguousarray(view.transpose(0, 2, 1))
 
 
-def _digest(X):
-    """A fingerprint of the rows, to recognise the fitted series at transform."""
-    X = np.ascontiguousarray(X, dtype=np.float64)
-    return hashlib.sha1(repr(X.shape).encode() + X.tobytes()).hexdigest()
+def _position_in(fitted, X):
+    """Where `X` starts in the fitted rows, following them while both last; or None."""
+    candidates = np.flatnonzero((fitted == X[0]).all(axis=1)) if len(X) else []
+    for start in candidates:
+        overlap = min(len(X), len(fitted) - start)
+        if np.array_equal(fitted[start : start + overlap], X[:overlap]):
+            return int(start)
+    return None

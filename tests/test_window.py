@@ -138,3 +138,15 @@ def test_different_number_of_features_at_transform_is_an_error(series):
     transformer = SlidingWindowTransformer(window=2).fit(series)
     with pytest.raises(ValueError, match="2 features"):
         transformer.transform(series[:, :1])
+
+
+@pytest.mark.parametrize("rows", [slice(-3, None), slice(20, 35), slice(0, 1), slice(55, 60)])
+def test_rows_of_the_fitted_series_get_their_windows_from_it(series, rows):
+    fitted = SlidingWindowTransformer(window=4).fit(series)
+    assert_array_equal(fitted.transform(series[rows]), fitted.transform(series)[rows])
+
+
+def test_rows_that_start_inside_and_run_past_the_fitted_series(series):
+    fitted = SlidingWindowTransformer(window=4).fit(series[:40])
+    full = SlidingWindowTransformer(window=4).fit_transform(series)
+    assert_array_equal(fitted.transform(series[35:50]), full[35:50])
