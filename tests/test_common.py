@@ -36,9 +36,6 @@ _REGRESSOR_XFAILS = {
     "check_estimators_partial_fit_n_features": _TWO_D_IS_ONE_FEATURE,
 }
 _WINDOW_XFAILS = {
-    "check_methods_subset_invariance": (
-        "a window reads the rows before it: a row's output depends on its neighbours"
-    ),
     "check_methods_sample_order_invariance": (
         "a window reads the rows before it: reordering rows changes the windows"
     ),
