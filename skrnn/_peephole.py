@@ -73,9 +73,9 @@ _PEEPHOLE_NAMES = (
 class PeepholeLSTMCell(keras.layers.LSTMCell):
     """One step of an LSTM whose gates also read the cell state.
 
-    Computes the equations of :mod:`skrnn._peephole` for one time step: the
-    input and forget gates read ``c_{t-1}`` through the peephole vectors, the
-    output gate reads ``c_t``. Use it inside ``keras.layers.RNN``, or use
+    Computes, for one time step, the equations given under ``peephole`` in
+    :class:`~skrnn.LSTMRegressor`: the input and forget gates read ``c_{t-1}``
+    through the peephole vectors, the output gate reads ``c_t``. Use it inside ``keras.layers.RNN``, or use
     :class:`PeepholeLSTM`, which does that for you.
 
     Parameters

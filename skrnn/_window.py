@@ -62,7 +62,7 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         Names of features seen during :term:`fit`. Defined only when `X` has
         feature names that are all strings.
 
-    history_ : ndarray of shape (min(window - 1, n_samples), n_features_in_)
+    history_ : ndarray of shape (min(window - 1, n_samples), `n_features_in_`)
         The last rows of the fitted series, the history that completes the
         first windows of a continuation.
 

@@ -91,7 +91,7 @@ def plot_learning_history(models, *, ylim=None, figsize=None):
     the untrained network).
 
     Epochs are numbered from 1, as Keras prints them. A network trained without
-    early stopping (``validation_fraction=0`` or :meth:`partial_fit`) has no
+    early stopping (``validation_fraction=0`` or :meth:`~skrnn.LSTMRegressor.partial_fit`) has no
     validation loss: its subplot shows ``loss`` alone and no best epoch.
 
     Parameters
