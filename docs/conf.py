@@ -1,0 +1,208 @@
+"""Sphinx configuration of skrnn's documentation.
+
+Build with ``make docs`` (every gallery example executed, warnings are errors),
+or, while editing, without running the examples::
+
+    .venv/bin/sphinx-build -W --keep-going -b html -D plot_gallery=0 docs /tmp/docs_build
+"""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+# Before anything imports TensorFlow or matplotlib: TensorFlow's C++ start-up
+# chatter is noise in the build log, and the build has no display. The Keras
+# backend is left to the environment (TensorFlow by default), like skrnn does.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+
+import skrnn  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE / "sphinxext"))  # skrnn_gallery, the figure scraper
+
+# -- Project -------------------------------------------------------------------
+
+project = "skrnn"
+author = "The skrnn developers"
+copyright = "The skrnn developers"  # noqa: A001
+release = skrnn.__version__
+version = ".".join(release.split(".")[:2])
+
+# -- General -------------------------------------------------------------------
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.intersphinx",
+    "sphinx.ext.mathjax",
+    "numpydoc",
+    "sphinx_gallery.gen_gallery",
+]
+
+templates_path = ["_templates"]
+exclude_patterns = ["_build", "_inventories", "sphinxext", "**.ipynb_checkpoints"]
+root_doc = "index"
+# Single backticks are parameter names in numpydoc docstrings (`X`, `y`): code.
+default_role = "literal"
+# Page tables of contents list methods as "fit()", not "LSTMRegressor.fit()".
+toc_object_entries_show_parents = "hide"
+
+# Every cross-reference must resolve: a broken link to the API, to
+# scikit-learn or to Keras is an error under -W, not a silently plain word.
+nitpicky = True
+nitpick_ignore = []
+
+# -- autodoc / autosummary / numpydoc ------------------------------------------
+
+autosummary_generate = True  # writes generated/*.rst (git-ignored)
+autodoc_typehints = "none"  # skrnn documents its types in the docstrings
+# Read by _templates/autosummary/class.rst: public members not to list. SciKeras'
+# ``scorer`` is the R² helper of its own fit loop, which skrnn does not use.
+autosummary_context = {"skrnn_hidden_members": ["scorer"]}
+# Class pages list the methods through the template, not numpydoc.
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+numpydoc_attributes_as_param_list = True
+# Link the types of parameters, but only the ones named here (xref_ignore="all"):
+# words such as "of", "shape" or "default" stay text.
+numpydoc_xref_param_type = True
+numpydoc_xref_ignore = "all"
+numpydoc_xref_aliases = {
+    # Python and NumPy: numpydoc's own defaults, except "bool", which numpydoc
+    # links to a section label of the Python docs; the class is a plain target.
+    # (With xref_ignore="all", an alias must be a role: a dotted name that maps
+    # to itself would stay text.)
+    "bool": ":class:`python:bool`",
+    "boolean": ":class:`python:bool`",
+    "object": ":class:`python:object`",
+    "array-like": ":term:`array-like`",
+    "estimator": ":term:`estimator`",
+    "pathlib.Path": ":class:`pathlib.Path`",
+    "DataFrame": ":class:`pandas.DataFrame`",
+    "pandas.DataFrame": ":class:`pandas.DataFrame`",
+    "Series": ":class:`pandas.Series`",
+    "pandas.Series": ":class:`pandas.Series`",
+    "matplotlib.figure.Figure": ":class:`matplotlib.figure.Figure`",
+    "keras.Model": ":class:`keras.Model`",
+    "PeepholeLSTMCell": ":class:`~skrnn.layers.PeepholeLSTMCell`",
+}
+
+# -- intersphinx ---------------------------------------------------------------
+
+# The documentation must build offline: intersphinx does not download
+# objects.inv from the projects' sites (a failed download is an error under
+# -W). Each project has a small inventory in _inventories/, written by
+# _inventories/make_inventories.py with the names skrnn's pages and docstrings
+# refer to and each project's real URLs; the first element of each pair is the
+# base of those URLs, so the links point at the real documentation. To link a
+# new name, add it to make_inventories.py, rerun it and commit the .inv files.
+# Keras has no Sphinx documentation: its inventory points at keras.io.
+intersphinx_mapping = {
+    "python": ("https://docs.python.org/3/", "_inventories/python.inv"),
+    "numpy": ("https://numpy.org/doc/stable/", "_inventories/numpy.inv"),
+    "pandas": ("https://pandas.pydata.org/docs/", "_inventories/pandas.inv"),
+    "sklearn": ("https://scikit-learn.org/stable/", "_inventories/sklearn.inv"),
+    "matplotlib": ("https://matplotlib.org/stable/", "_inventories/matplotlib.inv"),
+    "keras": ("https://keras.io/api/", "_inventories/keras.inv"),
+}
+
+# -- sphinx-gallery ------------------------------------------------------------
+
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "auto_examples",
+    # Every plot_*.py is executed (the default pattern): the gallery shows real
+    # output. -D plot_gallery=0 skips execution while editing the docs.
+    "filename_pattern": r"/plot_",
+    "within_subsection_order": "FileNameSortKey",
+    "matplotlib_animations": False,
+    # The Figures skrnn.plotting builds without pyplot (first: see
+    # sphinxext/skrnn_gallery.py), then pyplot's figures.
+    "image_scrapers": ("skrnn_gallery.unmanaged_figure_scraper", "matplotlib"),
+    # API pages list the examples that use each object.
+    "backreferences_dir": "generated/backreferences",
+    "doc_module": ("skrnn",),
+    "show_memory": False,
+    "remove_config_comments": True,
+}
+
+# -- HTML ----------------------------------------------------------------------
+
+html_theme = "pydata_sphinx_theme"
+html_title = f"skrnn {release}"
+html_static_path = ["_static"]
+html_css_files = ["skrnn.css"]
+html_show_sourcelink = False
+html_theme_options = {
+    # No icon links or version switcher: both would fetch from the network.
+    "navbar_start": ["navbar-logo"],
+    "navbar_center": ["navbar-nav"],
+    "navbar_end": ["theme-switcher"],
+    "navbar_persistent": ["search-button"],
+    "header_links_before_dropdown": 5,
+    "secondary_sidebar_items": ["page-toc"],
+    "show_toc_level": 2,
+    "navigation_with_keys": False,
+    "footer_start": ["copyright"],
+    "footer_end": ["sphinx-version"],
+}
+html_sidebars = {
+    # The landing page has no sidebar: its toctree is the navbar.
+    "index": [],
+}
+html_context = {"default_mode": "light"}
+
+
+# -- The command line's help ---------------------------------------------------
+
+# cli.rst includes the output of ``skrnn compare --help``, written here at each
+# build so that the page always shows the installed command's options. 78
+# columns: argparse wraps to $COLUMNS, and the page's code blocks fit that.
+_CLI_HELP = HERE / "generated" / "skrnn_compare_help.txt"
+
+
+def _write_cli_help():
+    help_text = subprocess.run(
+        [sys.executable, "-m", "skrnn.cli", "compare", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "COLUMNS": "78"},
+    ).stdout
+    _CLI_HELP.parent.mkdir(exist_ok=True)
+    # Rewritten only when it changes, so that Sphinx does not rebuild cli.rst.
+    if not _CLI_HELP.exists() or _CLI_HELP.read_text() != help_text:
+        _CLI_HELP.write_text(help_text)
+
+
+_write_cli_help()
+
+
+# -- Docstring guard -----------------------------------------------------------
+
+# In reST, a bare word ending in "_" is a link to a target of that name, so the
+# type "ndarray of shape (n_samples, n_features_in_)" would be a broken link
+# (scikit-learn's attribute names end in "_"). In the type of a numpydoc
+# "name : type" line, such words are put in backquotes (code, as elsewhere).
+_PARAM_LINE = re.compile(r"^(\s*[\w*\\, ]+ : )(.*)$")
+_BARE_NAME_ = re.compile(r"(?<![\w`*|<])([A-Za-z]\w*_)(?![\w`])")
+
+
+def _quote_trailing_underscore_names(app, what, name, obj, options, lines):
+    for i, line in enumerate(lines):
+        match = _PARAM_LINE.match(line)
+        if match:
+            head, kind = match.groups()
+            lines[i] = head + _BARE_NAME_.sub(r"`\1`", kind)
+
+
+def setup(app):
+    # Before numpydoc (priority 500) turns the docstring into reST.
+    app.connect("autodoc-process-docstring", _quote_trailing_underscore_names, priority=400)
