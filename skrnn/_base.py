@@ -30,6 +30,8 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils._tags import RegressorTags
 from sklearn.utils.validation import check_array, check_consistent_length, check_is_fitted
 
+from skrnn._validation import check_windows
+
 #: Rows per forward pass at predict time; ``predict_on_batch`` avoids the fixed
 #: cost of ``Model.predict`` (tens of ms per call, even for one row).
 _PREDICT_CHUNK = 4096
@@ -316,34 +318,10 @@ class BaseRecurrentRegressor(KerasRegressor):
         return X, y
 
     def _validate_X(self, X, *, reset):
-        X = check_array(
-            X,
-            allow_nd=True,
-            ensure_all_finite=False,
-            dtype=np.float32,
-            ensure_min_features=1,
-            estimator=self,
-        )
-        if X.ndim == 2:
-            X = X[:, :, np.newaxis]
-        if X.ndim != 3:
-            raise ValueError(
-                "X must be 2-D (n_samples, window) or 3-D (n_samples, window, "
-                f"n_features); got a {X.ndim}-D array of shape {X.shape}."
-            )
-        if X.shape[1] == 0 or X.shape[2] == 0:
-            raise ValueError(f"X has no time steps or no features: shape {X.shape}.")
+        X = check_windows(self, X, dtype=np.float32, reset=reset)
         if np.isinf(X).any():
             raise ValueError("X contains infinite values; expected finite numbers or NaN.")
         _check_missing_steps(X)
-        if reset:
-            self.n_features_in_ = X.shape[2]
-        elif X.shape[2] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[2]} features per time step, but "
-                f"{type(self).__name__} is expecting {self.n_features_in_} "
-                "features as input."
-            )
         return X
 
     def _predict_scaled(self, X):

@@ -7,6 +7,8 @@ from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_array, check_consistent_length, check_is_fitted
 
+from skrnn._validation import check_windows
+
 
 class PersistenceRegressor(RegressorMixin, BaseEstimator):
     """The naive forecast "tomorrow = today", in the units of ``y``.
@@ -142,21 +144,7 @@ class PersistenceRegressor(RegressorMixin, BaseEstimator):
         return tags
 
     def _newest(self, X, *, reset):
-        X = check_array(X, allow_nd=True, ensure_all_finite=False, dtype=np.float64)
-        if X.ndim == 2:
-            X = X[:, :, np.newaxis]
-        if X.ndim != 3:
-            raise ValueError(
-                "X must be 2-D (n_samples, window) or 3-D (n_samples, window, "
-                f"n_features); got a {X.ndim}-D array of shape {X.shape}."
-            )
-        if reset:
-            self.n_features_in_ = X.shape[2]
-        elif X.shape[2] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[2]} features per time step, but PersistenceRegressor "
-                f"is expecting {self.n_features_in_} features as input."
-            )
+        X = check_windows(self, X, dtype=np.float64, reset=reset)
         if not -X.shape[2] <= self.feature < X.shape[2]:
             raise ValueError(
                 f"feature={self.feature} is out of range for X with {X.shape[2]} "
