@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import sphinx.util.logging
+
 # Before anything imports TensorFlow or matplotlib: TensorFlow's C++ start-up
 # chatter is noise in the build log, and the build has no display. The Keras
 # backend is left to the environment (TensorFlow by default), like skrnn does.
@@ -203,6 +205,32 @@ def _quote_trailing_underscore_names(app, what, name, obj, options, lines):
             lines[i] = head + _BARE_NAME_.sub(r"`\1`", kind)
 
 
+# -- Gallery guard -------------------------------------------------------------
+
+# sphinx-gallery prints what an example writes to stderr, warnings included, in
+# the page, and does not count them as build warnings. A Python warning in an
+# example's output is a mistake in the example (or a deprecation in skrnn) that
+# a reader would see: report it as a Sphinx warning, an error under -W.
+_PYTHON_WARNING = re.compile(r"^\s+\S+:\d+: (\w*Warning): (.*)$")
+_gallery_logger = sphinx.util.logging.getLogger("skrnn.gallery")
+
+
+def _report_warnings_in_examples(app, docname, source):
+    if not docname.startswith(sphinx_gallery_conf["gallery_dirs"] + "/plot_"):
+        return
+    for lineno, line in enumerate(source[0].splitlines(), start=1):
+        match = _PYTHON_WARNING.match(line)
+        if match:
+            category, message = match.groups()
+            _gallery_logger.warning(
+                "the example's output shows a %s: %s",
+                category,
+                message,
+                location=(docname, lineno),
+            )
+
+
 def setup(app):
     # Before numpydoc (priority 500) turns the docstring into reST.
     app.connect("autodoc-process-docstring", _quote_trailing_underscore_names, priority=400)
+    app.connect("source-read", _report_warnings_in_examples)

@@ -154,7 +154,7 @@ for ax, peephole in zip(axes, (False, True), strict=True):
         ax.plot(
             delays,
             [y_pred[delay_test == d].mean() for d in delays],
-            "o-",
+            marker="o",
             linestyle=["-", "--", ":"][seed],
             color=colors[peephole],
             label=f"seed {seed}",
