@@ -43,8 +43,8 @@ docs: $(VENV)/.installed-docs
 
 lint: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet ruff
-	$(BIN)/ruff check skrnn tests examples
-	$(BIN)/ruff format --check skrnn tests examples
+	$(BIN)/ruff check skrnn tests examples docs benchmarks
+	$(BIN)/ruff format --check skrnn tests examples docs benchmarks
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info results

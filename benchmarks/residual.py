@@ -37,10 +37,14 @@ def main():
     y_test = y.iloc[n_train:].to_numpy()
     naive = _rmse(y_test, X.iloc[n_train:, 0].to_numpy())
     print(f"{len(X)} days; test from {X.index[n_train].date()}; naive RMSE {naive:.2f}")
-    print(f"training prices {y.iloc[:n_train].min():.0f}..{y.iloc[:n_train].max():.0f}, "
-          f"test prices {y_test.min():.0f}..{y_test.max():.0f}")
-    print(f"{'model':<6} {'residual':<9} {'median RMSE':>12} {'median ratio':>13} "
-          f"{'median epochs':>14} {'median fit s':>13}")
+    print(
+        f"training prices {y.iloc[:n_train].min():.0f}..{y.iloc[:n_train].max():.0f}, "
+        f"test prices {y_test.min():.0f}..{y_test.max():.0f}"
+    )
+    print(
+        f"{'model':<6} {'residual':<9} {'median RMSE':>12} {'median ratio':>13} "
+        f"{'median epochs':>14} {'median fit s':>13}"
+    )
     for name, Regressor in FAMILIES.items():
         for residual in (False, True):
             rmses, epochs, seconds = [], [], []
@@ -48,8 +52,14 @@ def main():
                 pipe = make_pipeline(
                     MinMaxScaler(),
                     SlidingWindowTransformer(window=5),
-                    Regressor(units=args.units, layers=args.layers, epochs=args.epochs,
-                              patience=args.patience, residual=residual, random_state=seed),
+                    Regressor(
+                        units=args.units,
+                        layers=args.layers,
+                        epochs=args.epochs,
+                        patience=args.patience,
+                        residual=residual,
+                        random_state=seed,
+                    ),
                 )
                 start = time.perf_counter()
                 pipe.fit(X.iloc[:n_train], y.iloc[:n_train])
@@ -57,8 +67,11 @@ def main():
                 rmses.append(_rmse(y_test, pipe.predict(X.iloc[n_train:])))
                 epochs.append(pipe[-1].n_iter_)
             rmse = float(np.median(rmses))
-            print(f"{name:<6} {residual!s:<9} {rmse:>12.2f} {rmse / naive:>13.3f} "
-                  f"{np.median(epochs):>14.0f} {np.median(seconds):>13.1f}", flush=True)
+            print(
+                f"{name:<6} {residual!s:<9} {rmse:>12.2f} {rmse / naive:>13.3f} "
+                f"{np.median(epochs):>14.0f} {np.median(seconds):>13.1f}",
+                flush=True,
+            )
 
 
 def _rmse(a, b):

@@ -33,7 +33,6 @@ import pandas as pd
 from sklearn.metrics import root_mean_squared_error
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler
-
 from skrnn import (
     GRURegressor,
     LSTMRegressor,

@@ -26,7 +26,6 @@ import pandas as pd
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit, cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler
-
 from skrnn import (
     LSTMRegressor,
     PersistenceRegressor,

@@ -30,7 +30,6 @@ difficulty and trains skrnn's :class:`~skrnn.RNNRegressor`,
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-
 from skrnn import GRURegressor, LSTMRegressor, RNNRegressor
 
 

@@ -28,7 +28,6 @@ peephole LSTM of :class:`skrnn.layers.PeepholeLSTM`) over a few seeds.
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-
 from skrnn import LSTMRegressor
 
 T, K = 40, 20

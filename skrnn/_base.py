@@ -177,9 +177,7 @@ class BaseRecurrentRegressor(KerasRegressor):
             X_val, y_val = X[-n_val:], y_scaled[-n_val:]
             fit_args["validation_data"] = (X_val, y_val)
             # Keras' own evaluation, as val_loss is computed during training.
-            before = self.model_.evaluate(
-                X_val, y_val, batch_size=self.batch_size, verbose=0
-            )
+            before = self.model_.evaluate(X_val, y_val, batch_size=self.batch_size, verbose=0)
             stopping = _EarlyStopping(self.patience, initial_loss=before)
             callbacks.append(stopping)
         history = self.model_.fit(
@@ -299,9 +297,7 @@ class BaseRecurrentRegressor(KerasRegressor):
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
             )
-        y = check_array(
-            y, ensure_2d=False, dtype=np.float64, input_name="y", estimator=self
-        )
+        y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y", estimator=self)
         if y.ndim > 2:
             raise ValueError(
                 f"y must be 1-D (n_samples,) or 2-D (n_samples, n_outputs); "
@@ -362,9 +358,7 @@ class BaseRecurrentRegressor(KerasRegressor):
             self._initialize_skip(X[:n_train], self._scale_y(y[:n_train]))
 
     def _scale_y(self, y):
-        return ((y.reshape(y.shape[0], -1) - self._y_center) / self._y_scale).astype(
-            np.float32
-        )
+        return ((y.reshape(y.shape[0], -1) - self._y_center) / self._y_scale).astype(np.float32)
 
     def _keras_build_fn(self, n_features, n_outputs):
         """The lecture's network, ``layers`` recurrent layers and a Dense output,
@@ -374,12 +368,12 @@ class BaseRecurrentRegressor(KerasRegressor):
         hidden = steps
         for i in range(self.layers):
             last = i == self.layers - 1
-            hidden = self._recurrent_layer(
-                return_sequences=not last, name=f"recurrent_{i}"
-            )(hidden)
+            hidden = self._recurrent_layer(return_sequences=not last, name=f"recurrent_{i}")(hidden)
         if self.residual:
             # The network starts as the linear skip and learns the change from it.
-            output = keras.layers.Dense(n_outputs, kernel_initializer="zeros", name="output")(hidden)
+            output = keras.layers.Dense(n_outputs, kernel_initializer="zeros", name="output")(
+                hidden
+            )
             skip = keras.layers.Dense(n_outputs, name="skip")(NewestStep(name="newest_step")(steps))
             output = keras.layers.Add(name="residual")([output, skip])
         else:

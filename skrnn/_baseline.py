@@ -133,7 +133,11 @@ class PersistenceRegressor(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         forecast = self.coef_ * self._newest(X, reset=False) + self.intercept_
-        return np.repeat(forecast[:, np.newaxis], self._y_shape[0], axis=1) if self._y_shape else forecast
+        return (
+            np.repeat(forecast[:, np.newaxis], self._y_shape[0], axis=1)
+            if self._y_shape
+            else forecast
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

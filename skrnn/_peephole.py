@@ -75,8 +75,8 @@ class PeepholeLSTMCell(keras.layers.LSTMCell):
 
     Computes, for one time step, the equations given under ``peephole`` in
     :class:`~skrnn.LSTMRegressor`: the input and forget gates read ``c_{t-1}``
-    through the peephole vectors, the output gate reads ``c_t``. Use it inside ``keras.layers.RNN``, or use
-    :class:`PeepholeLSTM`, which does that for you.
+    through the peephole vectors, the output gate reads ``c_t``. Use it inside
+    ``keras.layers.RNN``, or use :class:`PeepholeLSTM`, which does that for you.
 
     Parameters
     ----------

@@ -259,9 +259,7 @@ class LSTMRegressor(BaseRecurrentRegressor):
 
     def _recurrent_layer(self, *, return_sequences, name):
         layer = PeepholeLSTM if self.peephole else keras.layers.LSTM
-        return layer(
-            self.units, return_sequences=return_sequences, dropout=self.dropout, name=name
-        )
+        return layer(self.units, return_sequences=return_sequences, dropout=self.dropout, name=name)
 
 
 class GRURegressor(BaseRecurrentRegressor):

@@ -192,11 +192,7 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         names = self._input_names(input_features)
         return np.asarray(
-            [
-                f"{name}_lag{lag}"
-                for lag in range(self.window - 1, -1, -1)
-                for name in names
-            ],
+            [f"{name}_lag{lag}" for lag in range(self.window - 1, -1, -1) for name in names],
             dtype=object,
         )
 

@@ -28,9 +28,7 @@ FAMILIES = {
     "gru": ("GRU", "GRURegressor", {}),
 }
 
-QUICK = dict(
-    window=[5], units=[4], layers=[1], residual=[True], epochs=3, patience=2, splits=2
-)
+QUICK = dict(window=[5], units=[4], layers=[1], residual=[True], epochs=3, patience=2, splits=2)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -68,7 +66,9 @@ def _parser():
     add = compare.add_argument
     add("csv", nargs="?", help="a stock price CSV (lecture or Yahoo! Finance format); "
         "default: the bundled S&P 500 closes")  # fmt: skip
-    add("--out", default="results", help="folder for results.csv and the figures (default: results)")
+    add(
+        "--out", default="results", help="folder for results.csv and the figures (default: results)"
+    )
     add("--last", type=_positive_int, default=1000,
         help="use the last N rows of the series (default: 1000)")  # fmt: skip
     add("--horizon", type=_positive_int, default=1, help="days ahead to forecast (default: 1)")
@@ -76,7 +76,9 @@ def _parser():
         help="model families to tune (default: all)")  # fmt: skip
     add("--window", nargs="+", type=_positive_int, default=[5, 20],
         help="window lengths to search (default: 5 20)")  # fmt: skip
-    add("--units", nargs="+", type=_positive_int, default=[16], help="units to search (default: 16)")
+    add(
+        "--units", nargs="+", type=_positive_int, default=[16], help="units to search (default: 16)"
+    )
     add("--layers", nargs="+", type=_positive_int, default=[1],
         help="stacked layers to search (default: 1)")  # fmt: skip
     add("--residual", type=_residual_choices, default=[True],
@@ -256,8 +258,10 @@ def _evaluate(searches, X_test, y_test):
 
 
 def _table(results):
-    header = (f"{'model':<16} {'best parameters':<40} {'CV RMSE':>9} {'± std':>7} "
-              f"{'test RMSE':>10} {'MAE':>8} {'MAPE %':>7} {'/ naive':>8} {'fit s':>6}")  # fmt: skip
+    header = (
+        f"{'model':<16} {'best parameters':<40} {'CV RMSE':>9} {'± std':>7} "
+        f"{'test RMSE':>10} {'MAE':>8} {'MAPE %':>7} {'/ naive':>8} {'fit s':>6}"
+    )
     lines = [header, "-" * len(header)]
     for r in results:
         lines.append(

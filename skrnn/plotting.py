@@ -30,8 +30,7 @@ _NAIVE_LABEL = "naive (tomorrow = today)"
 def _check_mapping(value, arg, example):
     if not isinstance(value, Mapping):
         raise TypeError(
-            f"{arg} must be a dict of {{title: ...}}, e.g. {example}; got "
-            f"{type(value).__name__}"
+            f"{arg} must be a dict of {{title: ...}}, e.g. {example}; got {type(value).__name__}"
         )
     if not value:
         raise ValueError(f"{arg} is empty: pass at least one entry, e.g. {example}")
@@ -157,7 +156,7 @@ def plot_learning_history(models, *, ylim=None, figsize=None):
     n = len(curves)
     fig = Figure(figsize=figsize or (5.0 * n, 4.0), layout="constrained")
     axes = fig.subplots(1, n, squeeze=False)[0]
-    for ax, (name, (loss, val_loss, best)) in zip(axes, curves.items()):
+    for ax, (name, (loss, val_loss, best)) in zip(axes, curves.items(), strict=True):
         ax.plot(np.arange(1, loss.size + 1), loss, label="loss")
         if val_loss is not None:
             ax.plot(np.arange(1, val_loss.size + 1), val_loss, label="val loss")
@@ -182,15 +181,12 @@ def _as_columns(values, what):
     if array.ndim == 2 and array.shape[1] >= 1:
         return array
     raise ValueError(
-        f"{what} must be 1-D, or 2-D with one column per horizon; got shape "
-        f"{array.shape}"
+        f"{what} must be 1-D, or 2-D with one column per horizon; got shape {array.shape}"
     )
 
 
 def _is_datetime_like(index):
-    if isinstance(index, pd.DatetimeIndex) or pd.api.types.is_datetime64_any_dtype(
-        index.dtype
-    ):
+    if isinstance(index, pd.DatetimeIndex) or pd.api.types.is_datetime64_any_dtype(index.dtype):
         return True
     return index.dtype == object and pd.api.types.infer_dtype(index) in {
         "datetime",
@@ -326,9 +322,7 @@ default=None
         check_length(values, what)
         k_true, k_pred = truth.shape[1], values.shape[1]
         if k_true > 1 and k_pred > 1 and k_true != k_pred:
-            raise ValueError(
-                f"{what} has {k_pred} horizons (columns) but y_true has {k_true}"
-            )
+            raise ValueError(f"{what} has {k_pred} horizons (columns) but y_true has {k_true}")
         model_values[name] = values
     if naive is not None:
         naive = _as_columns(naive, "naive")
@@ -337,7 +331,7 @@ default=None
     n_models = len(model_values)
     fig = Figure(figsize=figsize or (5.0 * n_models, 4.0), layout="constrained")
     axes = fig.subplots(1, n_models, sharey=True, squeeze=False)[0]
-    for ax, (name, values) in zip(axes, model_values.items()):
+    for ax, (name, values) in zip(axes, model_values.items(), strict=True):
         ax.plot(x, truth[:, 0], label="real price")
         ax.plot(x, values[:, 0], label=f"{name} prediction")
         if naive is not None:
@@ -353,9 +347,7 @@ default=None
         n_horizons = max(truth.shape[1], values.shape[1])
         if naive is not None:
             n_horizons = max(n_horizons, naive.shape[1])
-        ax.set_title(
-            str(name) if n_horizons == 1 else f"{name} (horizon 1 of {n_horizons})"
-        )
+        ax.set_title(str(name) if n_horizons == 1 else f"{name} (horizon 1 of {n_horizons})")
         ax.set_xlabel("date" if dates else "time step")
         if dates:
             # What Figure.autofmt_xdate does, which a constrained layout refuses

@@ -17,7 +17,7 @@ def _write_lecture_csv(path, n_rows, seed=0):
     prices = 20_000 + np.cumsum(rng.normal(0, 150, n_rows))
     dates = pd.bdate_range("2021-05-06", periods=n_rows)
     lines = ["date,closed_price"] + [
-        f'{d.year}/{d.month}/{d.day},"{p:,.2f}"' for d, p in zip(dates, prices)
+        f'{d.year}/{d.month}/{d.day},"{p:,.2f}"' for d, p in zip(dates, prices, strict=True)
     ]
     path.write_text("\n".join(lines) + "\n")
     return path
@@ -100,7 +100,8 @@ def test_series_too_short_for_the_windows_is_a_one_line_error(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(
-    "argv", [["compare", "--bogus"], ["compare", "--window", "0"], ["compare", "--residual", "maybe"]]
+    "argv",
+    [["compare", "--bogus"], ["compare", "--window", "0"], ["compare", "--residual", "maybe"]],
 )
 def test_bad_option_is_a_one_line_error(argv, capsys):
     with pytest.raises(SystemExit) as exit_info:

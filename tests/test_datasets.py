@@ -70,9 +70,7 @@ def test_yahoo_export_keeps_its_columns_as_float(tmp_path):
     assert list(frame.columns) == YAHOO_COLUMNS
     assert (frame.dtypes == np.float64).all()
     assert frame.index.name == "date"
-    assert list(frame.index) == list(
-        pd.to_datetime(["1999-01-04", "1999-01-05", "1999-01-06"])
-    )
+    assert list(frame.index) == list(pd.to_datetime(["1999-01-04", "1999-01-05", "1999-01-06"]))
     assert frame.loc["1999-01-05"].tolist() == [
         1228.1, 1246.11, 1228.1, 1244.78, 1244.78, 775000000.0
     ]  # fmt: skip
@@ -93,9 +91,7 @@ def test_path_str_and_file_like_objects_read_the_same(tmp_path):
 
     pd.testing.assert_frame_equal(load_stock_csv(str(path)), expected)
     pd.testing.assert_frame_equal(load_stock_csv(io.StringIO(LECTURE)), expected)
-    pd.testing.assert_frame_equal(
-        load_stock_csv(io.BytesIO(LECTURE.encode())), expected
-    )
+    pd.testing.assert_frame_equal(load_stock_csv(io.BytesIO(LECTURE.encode())), expected)
     with open(path, encoding="utf-8") as f:
         pd.testing.assert_frame_equal(load_stock_csv(f), expected)
 
@@ -182,18 +178,12 @@ GOOD_ROWS = 'date,closed_price\n2021/5/6,"29,331.37"\n2021/5/7,"29,357.82"\n'
         pytest.param(GOOD_ROWS + '2021/5/10,""\n', 4, "", id="empty-quoted-price"),
         pytest.param(GOOD_ROWS + "2021/5/10,nan\n", 4, "nan", id="nan-price"),
         pytest.param(GOOD_ROWS + "2021/5/10,1e999\n", 4, "1e999", id="infinite-price"),
-        pytest.param(
-            GOOD_ROWS + '2021/5/10,"29.331,37"\n', 4, "29.331,37", id="decimal-comma"
-        ),
-        pytest.param(
-            GOOD_ROWS + '2021/5/10,"1,22,8"\n', 4, "1,22,8", id="misplaced-separator"
-        ),
+        pytest.param(GOOD_ROWS + '2021/5/10,"29.331,37"\n', 4, "29.331,37", id="decimal-comma"),
+        pytest.param(GOOD_ROWS + '2021/5/10,"1,22,8"\n', 4, "1,22,8", id="misplaced-separator"),
         pytest.param(GOOD_ROWS + "10/5/2021,1\n", 4, "10/5/2021", id="day-first-date"),
         pytest.param(GOOD_ROWS + "2021/2/30,1\n", 4, "2021/2/30", id="impossible-date"),
         pytest.param(GOOD_ROWS + ",1\n", 4, "", id="empty-date"),
-        pytest.param(
-            GOOD_ROWS + "2021/5/10,29,518.34\n", 4, "2021/5/10,29,518.34", id="unquoted"
-        ),
+        pytest.param(GOOD_ROWS + "2021/5/10,29,518.34\n", 4, "2021/5/10,29,518.34", id="unquoted"),
         pytest.param(GOOD_ROWS + "2021/5/10\n", 4, "2021/5/10", id="too-few-fields"),
         pytest.param(GOOD_ROWS + "\n\n2021/5/10,x\n", 6, "x", id="after-blank-lines"),
     ],
@@ -407,7 +397,6 @@ def test_frame_must_be_a_dataframe():
 
 
 # --- the module itself -------------------------------------------------------------
-
 
 
 def test_datasets_do_not_import_keras():

@@ -71,9 +71,7 @@ def test_pickle_round_trip_and_clone(data):
 
 def test_grid_search_switches_peepholes_on_and_off(data):
     X, y = data
-    pipe = make_pipeline(
-        MinMaxScaler(), SlidingWindowTransformer(window=5), LSTMRegressor(**TINY)
-    )
+    pipe = make_pipeline(MinMaxScaler(), SlidingWindowTransformer(window=5), LSTMRegressor(**TINY))
     search = GridSearchCV(
         pipe,
         {"lstmregressor__peephole": [False, True]},

@@ -20,9 +20,7 @@ def _sigmoid(z):
 
 def reference_peephole_lstm(x, weights):
     """Gers & Schmidhuber (2000) in float64: every step's h, final h and c."""
-    kernel, recurrent, bias = (
-        weights[name] for name in ("kernel", "recurrent_kernel", "bias")
-    )
+    kernel, recurrent, bias = (weights[name] for name in ("kernel", "recurrent_kernel", "bias"))
     p_i, p_f, p_o = (weights[name] for name in PEEPHOLE_NAMES)
     units = recurrent.shape[0]
     h = np.zeros((x.shape[0], units))
@@ -98,9 +96,7 @@ def test_masked_leading_steps_carry_the_initial_state_through():
         expected_outputs, expected_h, expected_c = reference_peephole_lstm(
             x[sample : sample + 1, start:], weights
         )
-        np.testing.assert_allclose(
-            outputs[sample, start:], expected_outputs[0], rtol=0, atol=1e-5
-        )
+        np.testing.assert_allclose(outputs[sample, start:], expected_outputs[0], rtol=0, atol=1e-5)
         np.testing.assert_allclose(h[sample], expected_h[0], rtol=0, atol=1e-5)
         np.testing.assert_allclose(c[sample], expected_c[0], rtol=0, atol=1e-5)
 
@@ -138,9 +134,7 @@ def test_non_zero_peepholes_change_the_output():
     assert np.abs(outputs - keras.ops.convert_to_numpy(lstm(x))).max() > 1e-2
 
 
-@pytest.mark.parametrize(
-    "dropout, recurrent_dropout", [(0.4, 0.0), (0.0, 0.4), (0.3, 0.5)]
-)
+@pytest.mark.parametrize("dropout, recurrent_dropout", [(0.4, 0.0), (0.0, 0.4), (0.3, 0.5)])
 def test_dropout_masks_are_those_of_lstm_cell(dropout, recurrent_dropout):
     rng = np.random.default_rng(4)
     weights = _random_weights(rng)
@@ -162,9 +156,7 @@ def test_dropout_masks_are_those_of_lstm_cell(dropout, recurrent_dropout):
     # Dropout did act in training, and does not at inference.
     inference = keras.ops.convert_to_numpy(peephole(x))
     assert np.abs(trained - inference).max() > 1e-3
-    np.testing.assert_allclose(
-        inference, keras.ops.convert_to_numpy(lstm(x)), rtol=0, atol=1e-5
-    )
+    np.testing.assert_allclose(inference, keras.ops.convert_to_numpy(lstm(x)), rtol=0, atol=1e-5)
 
 
 def _stacked_model(layer_class, units=32, layers=4, window=5):
@@ -215,9 +207,7 @@ def test_keras_file_round_trip_keeps_layers_and_outputs(tmp_path):
     model.save(path)
     loaded = keras.saving.load_model(path)
 
-    np.testing.assert_array_equal(
-        loaded.predict(x, verbose=0), model.predict(x, verbose=0)
-    )
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
     assert isinstance(loaded.layers[0], PeepholeLSTM)
     assert isinstance(loaded.layers[1].cell, PeepholeLSTMCell)
     assert loaded.layers[0].cell.recurrent_dropout == 0.1
@@ -244,15 +234,11 @@ def test_get_config_from_config_round_trip():
     clone = PeepholeLSTM.from_config(config)
 
     assert clone.get_config() == config
-    assert config["units"] == 6 and config["peephole_initializer"]["class_name"] == (
-        "Zeros"
-    )
+    assert config["units"] == 6 and config["peephole_initializer"]["class_name"] == ("Zeros")
     cell_config = layer.cell.get_config()
     assert PeepholeLSTMCell.from_config(cell_config).get_config() == cell_config
     assert keras.saving.get_registered_name(PeepholeLSTM) == "skrnn>PeepholeLSTM"
-    assert (
-        keras.saving.get_registered_name(PeepholeLSTMCell) == "skrnn>PeepholeLSTMCell"
-    )
+    assert keras.saving.get_registered_name(PeepholeLSTMCell) == "skrnn>PeepholeLSTMCell"
 
 
 def _spike_timing_data(rng, n_samples=256, steps=12):
@@ -267,9 +253,7 @@ def _spike_timing_data(rng, n_samples=256, steps=12):
 def test_it_learns_the_time_since_a_spike():
     keras.utils.set_random_seed(0)
     x, y = _spike_timing_data(np.random.default_rng(6))
-    model = keras.Sequential(
-        [keras.Input(x.shape[1:]), PeepholeLSTM(8), keras.layers.Dense(1)]
-    )
+    model = keras.Sequential([keras.Input(x.shape[1:]), PeepholeLSTM(8), keras.layers.Dense(1)])
     model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
     initial_loss = model.evaluate(x, y, verbose=0)
 

@@ -70,15 +70,13 @@ def test_learning_history_has_one_axes_per_model_with_loss_curves(data):
     fig = plot_learning_history(models)
     assert len(fig.axes) == 2
     assert fig.get_suptitle() == "Learning History"
-    for ax, (title, scale) in zip(fig.axes, [("LSTM", 1.0), ("GRU", 2.0)]):
+    for ax, (title, scale) in zip(fig.axes, [("LSTM", 1.0), ("GRU", 2.0)], strict=True):
         assert ax.get_title() == title
         assert ax.get_xlabel() == "epoch"
         assert ax.get_ylabel() == "loss (MSE of scaled target)"
         lines = lines_by_label(ax)
         np.testing.assert_allclose(lines["loss"].get_ydata(), np.multiply(scale, LOSS))
-        np.testing.assert_allclose(
-            lines["val loss"].get_ydata(), np.multiply(scale, VAL_LOSS)
-        )
+        np.testing.assert_allclose(lines["val loss"].get_ydata(), np.multiply(scale, VAL_LOSS))
         np.testing.assert_array_equal(lines["loss"].get_xdata(), [1, 2, 3, 4, 5])
         legend = [t.get_text() for t in ax.get_legend().get_texts()]
         assert legend == ["loss", "val loss", "best epoch"]
@@ -182,15 +180,13 @@ def test_predictions_has_one_axes_per_model_with_inputs_as_lines():
     fig = plot_predictions(Y, PREDICTIONS)
     assert len(fig.axes) == 2
     assert fig.get_suptitle() == "Predictions on the test period"
-    for ax, name in zip(fig.axes, PREDICTIONS):
+    for ax, name in zip(fig.axes, PREDICTIONS, strict=True):
         assert ax.get_title() == name
         assert ax.get_xlabel() == "time step"
         lines = lines_by_label(ax)
         assert set(lines) == {"real price", f"{name} prediction"}
         np.testing.assert_array_equal(lines["real price"].get_ydata(), Y)
-        np.testing.assert_array_equal(
-            lines[f"{name} prediction"].get_ydata(), PREDICTIONS[name]
-        )
+        np.testing.assert_array_equal(lines[f"{name} prediction"].get_ydata(), PREDICTIONS[name])
         np.testing.assert_array_equal(lines["real price"].get_xdata(), np.arange(6))
         assert ax.get_legend() is not None
     assert fig.axes[0].get_ylabel() == "price"
@@ -264,9 +260,7 @@ def test_predictions_several_horizons_plot_first_with_note():
 
 def test_predictions_saves_png(tmp_path):
     dates = pd.date_range("2018-01-02", periods=len(Y), freq="B")
-    fig = plot_predictions(
-        pd.Series(Y, index=dates), PREDICTIONS, naive=NAIVE, title="S&P 500"
-    )
+    fig = plot_predictions(pd.Series(Y, index=dates), PREDICTIONS, naive=NAIVE, title="S&P 500")
     assert fig.get_suptitle() == "S&P 500"
     path = tmp_path / "predictions.png"
     fig.savefig(path)

@@ -212,9 +212,7 @@ def test_partial_fit_trains_one_epoch_per_call(data):
 
 @pytest.mark.parametrize("Regressor", REGRESSORS, ids=lambda c: c.__name__)
 def test_pipeline_cross_validate_with_time_series_split(Regressor, series):
-    pipe = make_pipeline(
-        MinMaxScaler(), SlidingWindowTransformer(window=5), Regressor(**TINY)
-    )
+    pipe = make_pipeline(MinMaxScaler(), SlidingWindowTransformer(window=5), Regressor(**TINY))
     scores = cross_validate(
         pipe,
         series[:-1],
@@ -293,8 +291,16 @@ def test_different_number_of_features_at_predict_is_an_error(fitted, data):
         fitted.predict(np.concatenate([X, X], axis=2))
 
 
-@pytest.mark.parametrize("param, value", [("units", 0), ("layers", 0), ("dropout", 1.0),
-                                          ("validation_fraction", 1.0), ("learning_rate", 0)])  # fmt: skip
+@pytest.mark.parametrize(
+    "param, value",
+    [
+        ("units", 0),
+        ("layers", 0),
+        ("dropout", 1.0),
+        ("validation_fraction", 1.0),
+        ("learning_rate", 0),
+    ],
+)
 def test_bad_hyperparameter_is_a_clear_error(data, param, value):
     with pytest.raises(ValueError, match=f"'{param}' parameter"):
         LSTMRegressor(**{**TINY, param: value}).fit(*data)

@@ -68,7 +68,9 @@ def test_gap_joins_the_training_tail_to_the_test_rows(series):
     # Documented: with gap > 0 the first windows skip the gap rows.
     train, test = list(TimeSeriesSplit(n_splits=3, gap=2).split(series))[0]
     windows = SlidingWindowTransformer(window=3).fit(series[train]).transform(series[test])
-    assert_array_equal(windows[0], np.float32([series[train[-2]], series[train[-1]], series[test[0]]]))
+    assert_array_equal(
+        windows[0], np.float32([series[train[-2]], series[train[-1]], series[test[0]]])
+    )
 
 
 def test_continue_series_false_windows_rows_on_their_own(series):
@@ -104,7 +106,8 @@ def test_feature_names_follow_the_reshaped_output(series):
 
 
 @pytest.mark.parametrize(
-    "window, match", [(0, "window"), (-1, "window"), (2.5, "window"), (61, "longer than the series")]
+    "window, match",
+    [(0, "window"), (-1, "window"), (2.5, "window"), (61, "longer than the series")],
 )
 def test_bad_window_is_a_clear_error(series, window, match):
     with pytest.raises(ValueError, match=match):

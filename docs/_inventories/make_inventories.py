@@ -112,7 +112,11 @@ NUMPY = [
         ["numpy.lib.stride_tricks.sliding_window_view"],
         "py:function",
     ),
-    ("numpy.random.RandomState", "py:class", "reference/random/legacy.html#numpy.random.RandomState"),
+    (
+        "numpy.random.RandomState",
+        "py:class",
+        "reference/random/legacy.html#numpy.random.RandomState",
+    ),
     ("numpy.nan", "py:data", "reference/constants.html#numpy.nan"),
     ("numpy.inf", "py:data", "reference/constants.html#numpy.inf"),
     ("array_like", "std:term", "glossary.html#term-array_like"),
@@ -194,7 +198,10 @@ PYTHON = [
     ("os.PathLike", "py:class", "library/os.html#os.PathLike"),
     ("collections.abc.Mapping", "py:class", "library/collections.abc.html#collections.abc.Mapping"),
     ("argparse", "py:module", "library/argparse.html#module-argparse"),
-    *[(term, "std:term", f"glossary.html#term-{term}") for term in ["iterable", "sequence", "generator"]],
+    *[
+        (term, "std:term", f"glossary.html#term-{term}")
+        for term in ["iterable", "sequence", "generator"]
+    ],
 ]
 
 #: file name -> (project, version, entries). Versions say which documentation

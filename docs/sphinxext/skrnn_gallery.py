@@ -44,7 +44,7 @@ def unmanaged_figure_scraper(block, block_vars, gallery_conf, **kwargs):
             if getattr(fig.canvas, "manager", None) is None:
                 figures.append(fig)
     image_paths = []
-    for fig, image_path in zip(figures, block_vars["image_path_iterator"]):
+    for fig, image_path in zip(figures, block_vars["image_path_iterator"], strict=False):
         fig.savefig(image_path, **kwargs)
         image_paths.append(PurePosixPath(image_path))
     return figure_rst(image_paths, gallery_conf["src_dir"])

@@ -16,8 +16,7 @@ def _check_horizons(horizon):
         horizons, single = list(horizon), False
         if not horizons:
             raise ValueError(
-                "horizon is an empty list; expected an int >= 1 or a non-empty list "
-                "of ints >= 1"
+                "horizon is an empty list; expected an int >= 1 or a non-empty list of ints >= 1"
             )
     else:
         horizons, single = [horizon], True
@@ -29,15 +28,12 @@ def _check_horizons(horizon):
             )
         if h < 1:
             raise ValueError(
-                f"horizon {h!r} is less than 1; expected an int >= 1 (1 forecasts "
-                "the next row)"
+                f"horizon {h!r} is less than 1; expected an int >= 1 (1 forecasts the next row)"
             )
     horizons = [int(h) for h in horizons]
     repeated = sorted({h for h in horizons if horizons.count(h) > 1})
     if repeated:
-        raise ValueError(
-            f"horizon lists {repeated} more than once; expected unique horizons"
-        )
+        raise ValueError(f"horizon lists {repeated} more than once; expected unique horizons")
     return horizons, single
 
 
@@ -48,8 +44,7 @@ def _find(frame, name, what):
         raise ValueError(f"{what}: {exc}") from None
     if column is None:
         raise ValueError(
-            f"{what} {name!r} is not a column of the frame; expected one of "
-            f"{list(frame.columns)}"
+            f"{what} {name!r} is not a column of the frame; expected one of {list(frame.columns)}"
         )
     return column
 
@@ -176,9 +171,7 @@ def make_forecast_xy(frame, *, target=None, horizon=1, features=None):
     """
     if not isinstance(frame, pd.DataFrame):
         hint = " (use series.to_frame())" if isinstance(frame, pd.Series) else ""
-        raise TypeError(
-            f"frame must be a pandas DataFrame{hint}, got {type(frame).__name__}"
-        )
+        raise TypeError(f"frame must be a pandas DataFrame{hint}, got {type(frame).__name__}")
     horizons, single = _check_horizons(horizon)
 
     if target is None:
@@ -222,12 +215,9 @@ def make_forecast_xy(frame, *, target=None, horizon=1, features=None):
     for column in dict.fromkeys([*features, target]):
         values = frame[column]
         if not (
-            pd.api.types.is_numeric_dtype(values.dtype)
-            or pd.api.types.is_bool_dtype(values.dtype)
+            pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype)
         ):
-            raise ValueError(
-                f"column {column!r} has dtype {values.dtype}; expected numbers"
-            )
+            raise ValueError(f"column {column!r} has dtype {values.dtype}; expected numbers")
         array = values.to_numpy(dtype=np.float64, na_value=np.nan)
         bad = np.flatnonzero(~np.isfinite(array))
         if bad.size:

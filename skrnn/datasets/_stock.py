@@ -15,9 +15,7 @@ __all__ = ["load_stock_csv", "load_sp500"]
 # correctly placed thousands separators ("29,331.37"), optional decimals and
 # exponent. "nan", "inf", "null", "" and decimal commas ("29.331,37") are not
 # numbers here: they are reported, never read as NaN or misread.
-_NUMBER = re.compile(
-    r"[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
-)
+_NUMBER = re.compile(r"[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 # YYYY/M/D (the lecture) or YYYY-MM-DD (ISO, Yahoo!); month and day may or may
 # not have a leading zero, the separator must be the same twice.
 _DATE = re.compile(r"\d{4}([/-])\d{1,2}\1\d{1,2}")
@@ -115,10 +113,7 @@ def _parse_rows(text, where):
             if len(record) != len(header):
                 hint = ""
                 if len(record) > len(header):
-                    hint = (
-                        "; a number with a thousands separator must be quoted, "
-                        'e.g. "29,331.37"'
-                    )
+                    hint = '; a number with a thousands separator must be quoted, e.g. "29,331.37"'
                 raise ValueError(
                     f"{where}, line {start}: {len(record)} fields "
                     f"{','.join(record)!r} but the header (line {header_line}) has "
@@ -163,10 +158,7 @@ def _bad_value_error(where, line, column, value, more, expected):
             "that line"
         )
     else:
-        msg = (
-            f"{where}, line {line}: column {column!r} has {value!r}, which is not "
-            f"{expected}"
-        )
+        msg = f"{where}, line {line}: column {column!r} has {value!r}, which is not {expected}"
     if more:
         msg += f" ({more} more bad value(s) in the file after this one)"
     return ValueError(msg)
