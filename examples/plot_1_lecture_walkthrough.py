@@ -264,6 +264,7 @@ ratios = table.dropna(subset=["residual"]).pivot(
 )
 ratios = ratios.loc[list(networks)]
 ratios.columns = [f"residual={value}" for value in ratios.columns]
+# sphinx_gallery_thumbnail_number = 5
 ax = ratios.plot.bar(rot=0, figsize=(7, 4))
 ax.axhline(1.0, color="grey", linestyle="--", linewidth=1, label="naive forecast")
 ax.set_ylabel("test RMSE / naive RMSE")

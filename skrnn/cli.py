@@ -120,6 +120,8 @@ class _ProgressScorer:
         self.family, self.total, self.counter, self.start = family, total, counter, start
 
     def __call__(self, estimator, X, y):
+        # The search's worker processes do not inherit compare()'s logger levels.
+        _quiet_tensorflow()
         rmse = _rmse(y, estimator.predict(X))
         params = _tuned(estimator.get_params())
         _report(self.counter, self.total, self.start,
@@ -134,9 +136,20 @@ def _report(counter, total, start, message):
         done = os.fstat(fd).st_size
     finally:
         os.close(fd)
-    elapsed = time.monotonic() - start
-    print(f"[{done:>{len(str(total))}}/{total} {elapsed // 60:02.0f}:{elapsed % 60:02.0f}] "
-          f"{message}", file=sys.stderr, flush=True)  # fmt: skip
+    print(f"[{done:>{len(str(total))}}/{total} {_clock(time.monotonic() - start)}] {message}",
+          file=sys.stderr, flush=True)  # fmt: skip
+
+
+def _clock(seconds):
+    """Elapsed whole seconds as ``mm:ss`` (minutes past 59 keep counting)."""
+    minutes, seconds = divmod(int(seconds), 60)
+    return f"{minutes:02d}:{seconds:02d}"
+
+
+def _quiet_tensorflow():
+    """Keep TensorFlow's Python warnings (one per retraced predict function of a
+    new model, harmless in a search) off the command's output; errors still show."""
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
 
 
 def _tuned(params):
@@ -300,7 +313,7 @@ def compare(args):
     args = _settings(args)
     # TensorFlow's C++ start-up chatter is noise on a command line.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    _quiet_tensorflow()
     X, y, n_train = _load(args)
     X_train, y_train = X.iloc[:n_train], y.iloc[:n_train]
     X_test, y_test = X.iloc[n_train:], y.iloc[n_train:]
