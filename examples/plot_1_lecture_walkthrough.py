@@ -84,8 +84,11 @@ print(
 # training rows only (the test period must not leak into the scaling), and
 # :class:`~skrnn.SlidingWindowTransformer` cuts one window per row, so ``y``
 # stays aligned. Its first rows reach back before the start of the series:
-# those steps are NaN and the networks mask them.
+# those steps are NaN and the networks mask them. ``set_output(transform="pandas")``
+# keeps the dates of ``X`` through the scaler, so the transformer finds each row
+# by its date, never by its close (closes repeat).
 windows = make_pipeline(MinMaxScaler(), SlidingWindowTransformer(window=5))
+windows.set_output(transform="pandas")
 X_windows = windows.fit_transform(X_train)
 print("Predictors (scaled), shape", X_windows.shape)
 print(X_windows[:6, :, 0].round(4))
@@ -116,7 +119,8 @@ networks = {"RNN": RNNRegressor, "LSTM": LSTMRegressor, "GRU": GRURegressor}
 
 
 def make_model(regressor):
-    return make_pipeline(MinMaxScaler(), SlidingWindowTransformer(window=5), regressor)
+    pipe = make_pipeline(MinMaxScaler(), SlidingWindowTransformer(window=5), regressor)
+    return pipe.set_output(transform="pandas")
 
 
 naive = make_model(PersistenceRegressor()).fit(X_train, y_train)

@@ -65,13 +65,15 @@ print(folds.to_string(index=False))
 # Inside the pipeline, the scaler and the window transformer are fitted on the
 # training fold only. The first windows of a test fold reach back into the
 # training fold: :class:`~skrnn.SlidingWindowTransformer` completes them with
-# the last training rows it remembered at ``fit``, so each test window is the
-# one cut from the full series, not a window padded with NaN. Here is the first
+# the end of the training fold it keeps from ``fit``, so each test window is the
+# one cut from the full series, not a window padded with NaN. It knows the test
+# rows come after the training rows by their dates, which
+# ``set_output(transform="pandas")`` keeps through the scaler. Here is the first
 # window of the first test fold, computed both ways with the scaler of the
 # training fold.
 train, test = next(cv.split(X))
 window = 5
-scaler = MinMaxScaler().fit(X.iloc[train])
+scaler = MinMaxScaler().set_output(transform="pandas").fit(X.iloc[train])
 fold_windows = (
     SlidingWindowTransformer(window=window)
     .fit(scaler.transform(X.iloc[train]))
@@ -114,7 +116,7 @@ pipe = make_pipeline(
     MinMaxScaler(),
     SlidingWindowTransformer(),
     LSTMRegressor(epochs=5, validation_fraction=0, random_state=0),
-)
+).set_output(transform="pandas")
 param_grid = [
     {
         "slidingwindowtransformer__window": [5, 10],
@@ -144,7 +146,9 @@ print(f"best mean test RMSE: {-search.best_score_:.2f}")
 # The naive forecast on the same folds, for reference: a
 # :class:`~skrnn.PersistenceRegressor` in the same pipeline.
 naive_cv = cross_validate(
-    make_pipeline(MinMaxScaler(), SlidingWindowTransformer(), PersistenceRegressor()),
+    make_pipeline(
+        MinMaxScaler(), SlidingWindowTransformer(), PersistenceRegressor()
+    ).set_output(transform="pandas"),
     X,
     y,
     cv=cv,

@@ -1,14 +1,16 @@
 """Sliding windows over a time-ordered table, one window per row."""
 
+import warnings
 from numbers import Integral
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 
-class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
+class SlidingWindowTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Turn each row of a time series into the window of rows that ends at it.
 
     Row ``t`` of the output holds input rows ``t - window + 1 .. t``, the newest
@@ -18,30 +20,50 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
     available history are NaN, and the skrnn regressors mask them (the network
     reads a shorter sequence).
 
-    **Fold boundaries get real history.** The transformer remembers the series
-    it was fitted on:
+    **Fold boundaries get real history.** The transformer keeps the series it
+    was fitted on. Rows of that series are windowed from it, and rows after its
+    end continue it: the first windows of a
+    :class:`~sklearn.model_selection.TimeSeriesSplit` test fold, or of the days
+    after the data, take their earlier steps from the end of the fitted
+    series, as a forecaster would see them on the day after training. Every
+    cross-validated window is then the window cut from the full series.
 
-    - ``transform(X)`` on rows of the fitted series (in-sample prediction,
-      ``fit(X).transform(X)``, or the last days of the training period) gives
-      the windows cut from the fitted series: ``fit(X).transform(X)`` equals
-      ``fit_transform(X)``, NaNs included, and ``transform(X[-3:])`` equals
-      ``fit_transform(X)[-3:]``. Rows that start inside the fitted series and
-      run past its end are treated the same way;
-    - ``transform(X)`` on any other rows treats them as the continuation of the
-      fitted series: the first windows take their earlier steps from the end of
-      the fitted series. For the test fold of a
-      :class:`~sklearn.model_selection.TimeSeriesSplit`, this makes every window
-      equal to the window cut from the full series, as a forecaster would see it
-      on the day after training.
+    **How rows are found: by their time labels.** Prices repeat, so a row is
+    never recognised by its values. When `X` is a :class:`pandas.DataFrame`
+    or :class:`pandas.Series` with an index, such as the
+    :class:`~pandas.DatetimeIndex` of :func:`skrnn.datasets.make_forecast_xy`
+    (kept through a scaler by ``set_output(transform="pandas")``), the index
+    says which rows these are:
 
-    Rows are recognised by their values: a block of `X` equal to a block of the
-    fitted rows is taken to be those rows. Two consequences to know. With
-    ``TimeSeriesSplit(gap=g)`` and ``g > 0``, the test fold does not follow the
-    training fold directly, so its first ``window - 1`` windows join the last
-    training rows to the test rows and skip the ``g`` rows in between. Data that
-    does not continue the fitted series (an unrelated series) is windowed as if
-    it did; use ``continue_series=False``, or ``fit_transform`` on that data, to
-    window it on its own.
+    - labels of fitted rows are those rows: windowed from the fitted series,
+      NaN only before its start (their values must be the fitted ones);
+    - labels after the fitted series' last label are new rows that continue
+      it, in the order given;
+    - labels that are unsorted or repeated, before the fitted series' first
+      label, or inside the fitted period without being a fitted row are a
+      ``ValueError``.
+
+    Without labels (a NumPy array, or a DataFrame with the default index
+    ``0 .. n - 1``, which is what pandas and ``set_output`` give rows that had
+    no index), one rule applies, whatever the values:
+
+    - an array that begins with the whole fitted series is that series,
+      possibly followed by new rows: ``fit(X).transform(X)`` equals
+      ``fit_transform(X)``, NaNs included;
+    - any other array is new rows after the fitted series (a test fold, or
+      the next days).
+
+    So without labels, part of the fitted series (``transform(X[-3:])``) is
+    read as three new days. When such an array equals the fitted series'
+    last rows, the transformer cannot tell which was meant and warns: pass a
+    DataFrame with a time index. An array that repeats the whole fitted
+    series value for value is read as that series, never as new rows.
+
+    **A gap between folds.** The transformer cannot tell rows it never saw
+    from days without data (weekends, holidays): new rows always continue the
+    fitted series directly. With ``TimeSeriesSplit(gap=g)``, the first
+    ``window - 1`` windows of a test fold therefore join the last training
+    rows to the test rows, skipping the ``g`` rows between them.
 
     Parameters
     ----------
@@ -51,7 +73,7 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
     continue_series : bool, default=True
         Whether ``transform`` takes history from the fitted series, for rows
         of it or rows that continue it (see above). If False, every call
-        windows its rows on their own.
+        windows its rows on their own, with NaN before their first row.
 
     Attributes
     ----------
@@ -62,9 +84,13 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         Names of features seen during :term:`fit`. Defined only when `X` has
         feature names that are all strings.
 
-    history_ : ndarray of shape (min(window - 1, n_samples), `n_features_in_`)
-        The last rows of the fitted series, the history that completes the
-        first windows of a continuation.
+    series_ : ndarray of shape (n_samples, `n_features_in_`), dtype float32
+        The fitted series, whose rows window the fitted rows themselves and
+        complete the first windows of a continuation.
+
+    index_ : pandas.Index or None
+        The time labels of the fitted rows (the index of the DataFrame or
+        Series given to :term:`fit`), or None when `X` had none.
 
     See Also
     --------
@@ -89,6 +115,19 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
     >>> continued[:, :, 0]
     array([[2., 3., 4.],
            [3., 4., 5.]], dtype=float32)
+
+    With a time index, rows are found by their dates, whatever their values:
+
+    >>> import pandas as pd
+    >>> days = pd.Series([1.0, 2.0, 3.0, 4.0, 5.0, 5.0, 6.0],
+    ...                  index=pd.bdate_range("2024-01-01", periods=7))
+    >>> transformer = SlidingWindowTransformer(window=3).fit(days.iloc[:5])
+    >>> transformer.transform(days.iloc[5:])[:, :, 0]   # the price did not move
+    array([[4., 5., 5.],
+           [5., 5., 6.]], dtype=float32)
+    >>> transformer.transform(days.iloc[3:5])[:, :, 0]  # two of the fitted days
+    array([[2., 3., 4.],
+           [3., 4., 5.]], dtype=float32)
     """
 
     _parameter_constraints: dict = {
@@ -102,14 +141,15 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
-        """Remember the end of the series, the history of its continuation.
+        """Keep the series and its time labels, the history of later windows.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            The series, rows in time order. NaN and infinite values are
-            rejected: a missing price would silently shorten every window
-            that contains it.
+        X : {array-like, DataFrame} of shape (n_samples, n_features) or Series
+            The series, rows in time order. A DataFrame's or Series' index is
+            its time labels and must be strictly increasing. NaN and infinite
+            values are rejected: a missing price would silently shorten every
+            window that contains it.
 
         y : None
             Ignored.
@@ -119,14 +159,17 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         self : object
             The fitted transformer.
         """
+        X, index = _rows_and_labels(X)
         X = validate_data(self, X, dtype=np.float64, reset=True)
         if self.window > X.shape[0]:
             raise ValueError(
                 f"window={self.window} is longer than the series (n_samples="
                 f"{X.shape[0]}); expected a window of at most {X.shape[0]} rows."
             )
-        self.history_ = X[X.shape[0] - min(self.window - 1, X.shape[0]) :].copy()
-        self._fitted_rows = X.copy()
+        if index is not None:
+            _check_increasing(index, "at fit")
+        self.series_ = X.astype(np.float32)
+        self.index_ = index
         return self
 
     def transform(self, X):
@@ -134,9 +177,10 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows in time order: the fitted rows themselves, or rows that
-            continue the fitted series.
+        X : {array-like, DataFrame} of shape (n_samples, n_features) or Series
+            Rows in time order: rows of the fitted series, rows that continue
+            it, or both (fitted rows first). How they are told apart is
+            described in the class documentation.
 
         Returns
         -------
@@ -145,21 +189,23 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
             row ``k`` steps earlier, NaN where the history does not reach.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=np.float64, reset=False)
+        X, labels = _rows_and_labels(X)
+        rows = validate_data(self, X, dtype=np.float64, reset=False).astype(np.float32)
         if not self.continue_series:
-            return _windows(X, self.window, history=None)
-        start = _position_in(self._fitted_rows, X)
-        if start is None:  # rows after the fitted series
-            return _windows(X, self.window, history=self.history_)
-        history = self._fitted_rows[max(0, start - self.window + 1) : start]
-        return _windows(X, self.window, history=history)
+            return _cut(rows, np.arange(rows.shape[0]), self.window)
+        if labels is not None and not _is_default_index(labels) and self.index_ is not None:
+            positions, new_rows = self._locate_by_label(labels, rows)
+        else:
+            positions, new_rows = self._locate_without_labels(rows)
+        series = np.concatenate([self.series_, new_rows]) if len(new_rows) else self.series_
+        return _cut(series, positions, self.window)
 
     def fit_transform(self, X, y=None):
         """Fit to the series and window its own rows.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, DataFrame} of shape (n_samples, n_features) or Series
             The series, rows in time order.
 
         y : None
@@ -170,7 +216,34 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         X_windows : ndarray of shape (n_samples, window, n_features), dtype float32
             The windows of `X`, NaN before the start of the series.
         """
-        return self.fit(X).transform(X)
+        self.fit(X)
+        return _cut(self.series_, np.arange(self.series_.shape[0]), self.window)
+
+    def set_output(self, *, transform=None):
+        """Accept a pipeline's output setting; the windows stay a NumPy array.
+
+        Windows are 3-D, which a DataFrame cannot hold, so the output is an
+        array whatever the setting. This method exists so that
+        ``Pipeline.set_output(transform="pandas")`` can configure the steps
+        before the transformer (a scaler that keeps the time index), and
+        ``sklearn.set_config(transform_output="pandas")`` is ignored alike.
+
+        Parameters
+        ----------
+        transform : {"default", "pandas", "polars"} or None, default=None
+            The output container asked for; it does not change the output.
+
+        Returns
+        -------
+        self : object
+            The transformer, unchanged.
+        """
+        if transform not in (None, "default", "pandas", "polars"):
+            raise ValueError(
+                f"transform={transform!r} is not an output setting; expected "
+                "'default', 'pandas', 'polars' or None."
+            )
+        return self
 
     def get_feature_names_out(self, input_features=None):
         """Names of the output values, in the order of ``X_windows.reshape(n, -1)``.
@@ -202,6 +275,62 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         tags.transformer_tags.preserves_dtype = ["float32"]
         return tags
 
+    def _locate_by_label(self, labels, rows):
+        """Positions of labelled rows in the fitted series extended by the new rows."""
+        _check_increasing(labels, "at transform")
+        fitted = self.index_
+        try:
+            is_new = np.asarray(labels > fitted[-1])
+        except TypeError:
+            raise ValueError(
+                f"X's index ({labels.dtype}) cannot be compared with the time labels "
+                f"the transformer was fitted on ({fitted.dtype}); expected labels of "
+                "the same kind, in time order."
+            ) from None
+        n_old = int(np.argmax(is_new)) if is_new.any() else len(labels)
+        old = fitted.get_indexer(labels[:n_old])
+        if (old < 0).any():
+            label = labels[:n_old][old < 0][0]
+            where = (
+                "before the start of the fitted series"
+                if label < fitted[0]
+                else "inside the fitted period, but no fitted row has it"
+            )
+            raise ValueError(
+                f"X has a row labelled {label!r}, {where} ({fitted[0]!r} .. "
+                f"{fitted[-1]!r}); expected labels of fitted rows, or labels after "
+                f"{fitted[-1]!r} for new rows."
+            )
+        differ = np.flatnonzero((rows[:n_old] != self.series_[old]).any(axis=1))
+        if differ.size:
+            label = labels[differ[0]]
+            raise ValueError(
+                f"X's row labelled {label!r} is a fitted row, but its values "
+                f"{rows[differ[0]].tolist()} are not the fitted ones "
+                f"{self.series_[old[differ[0]]].tolist()}; expected the fitted rows "
+                "themselves (the same data, through the same scaler)."
+            )
+        n_fitted = self.series_.shape[0]
+        positions = np.concatenate([old, n_fitted + np.arange(len(labels) - n_old)])
+        return positions, rows[n_old:]
+
+    def _locate_without_labels(self, rows):
+        """Positions of unlabelled rows: the fitted series itself, or new rows after it."""
+        fitted = self.series_
+        n_fitted, n_rows = fitted.shape[0], rows.shape[0]
+        if n_rows >= n_fitted and np.array_equal(rows[:n_fitted], fitted):
+            return np.arange(n_rows), rows[n_fitted:]
+        if n_rows < n_fitted and np.array_equal(rows, fitted[-n_rows:]):
+            warnings.warn(
+                f"X's {n_rows} row(s) equal the last {n_rows} row(s) of the fitted "
+                "series. Without time labels they are read as new rows after it; if "
+                "they are those fitted rows, fit and transform DataFrames indexed by "
+                "time (for a pipeline: pipe.set_output(transform='pandas')).",
+                UserWarning,
+                stacklevel=3,
+            )
+        return n_fitted + np.arange(n_rows), rows
+
     def _input_names(self, input_features):
         fitted = getattr(self, "feature_names_in_", None)
         if input_features is None:
@@ -222,25 +351,31 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         return input_features
 
 
-def _windows(X, window, history):
-    """Windows of `X`, completed from `history` (earlier rows) where given."""
-    n_history = 0 if history is None else history.shape[0]
-    n_features = X.shape[1]
-    # Pad so that every window can be cut: NaN where nothing earlier is known.
-    padded = np.full((window - 1 + X.shape[0], n_features), np.nan, dtype=np.float32)
-    if n_history:
-        padded[window - 1 - n_history : window - 1] = history
-    padded[window - 1 :] = X
-    view = np.lib.stride_tricks.sliding_window_view(padded, window, axis=0)
-    # sliding_window_view puts the window last: (n_samples, n_features, window).
-    return np.ascontiguousarray(view.transpose(0, 2, 1))
+def _rows_and_labels(X):
+    """`X` as a table (a Series becomes one column) and its index, or None."""
+    if isinstance(X, pd.Series):
+        X = X.to_frame()
+    return X, X.index if isinstance(X, pd.DataFrame) else None
 
 
-def _position_in(fitted, X):
-    """Where `X` starts in the fitted rows, following them while both last; or None."""
-    candidates = np.flatnonzero((fitted == X[0]).all(axis=1)) if len(X) else []
-    for start in candidates:
-        overlap = min(len(X), len(fitted) - start)
-        if np.array_equal(fitted[start : start + overlap], X[:overlap]):
-            return int(start)
-    return None
+def _is_default_index(index):
+    """Whether `index` is ``0 .. n - 1``, the index of rows that had none."""
+    return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+
+
+def _check_increasing(index, when):
+    if not (index.is_monotonic_increasing and index.is_unique):
+        raise ValueError(
+            f"X's index {when} is not strictly increasing (unsorted or repeated "
+            "labels); expected rows in time order, one per time label: sort with "
+            "X.sort_index() and remove repeated labels."
+        )
+
+
+def _cut(series, positions, window):
+    """The windows ending at `positions` of `series`, NaN before its start."""
+    steps = positions[:, np.newaxis] + np.arange(1 - window, 1)
+    windows = np.full((*steps.shape, series.shape[1]), np.nan, dtype=np.float32)
+    known = steps >= 0
+    windows[known] = series[steps[known]]
+    return windows

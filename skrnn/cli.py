@@ -216,11 +216,12 @@ def _pipeline(window, regressor):
 
     from skrnn import SlidingWindowTransformer
 
+    # Pandas output keeps the dates through the scaler: the windows find rows by date.
     return Pipeline([
         ("minmaxscaler", MinMaxScaler()),
         ("slidingwindowtransformer", SlidingWindowTransformer(window=window)),
         ("regressor", regressor),
-    ])  # fmt: skip
+    ]).set_output(transform="pandas")  # fmt: skip
 
 
 def _search_all(args, X_train, y_train):

@@ -39,6 +39,11 @@ _WINDOW_XFAILS = {
     "check_methods_sample_order_invariance": (
         "a window reads the rows before it: reordering rows changes the windows"
     ),
+    "check_methods_subset_invariance": (
+        "an array carries no time labels, so a part of the fitted rows is read as new "
+        "rows after them; rows with a time index are windowed row by row as a whole "
+        "(test_window.py)"
+    ),
 }
 
 
