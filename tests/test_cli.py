@@ -1,6 +1,5 @@
 """The ``skrnn compare`` command, end to end on a small CSV and on bad input."""
 
-import logging
 import subprocess
 import sys
 
@@ -8,8 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skrnn import PersistenceRegressor
-from skrnn.cli import _clock, _ProgressScorer, main
+from skrnn.cli import main
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -65,31 +63,6 @@ def test_table_and_progress_on_the_terminal(tmp_path, capsys):
     assert "test RMSE" in captured.out and "GRU" in captured.out and "naive" in captured.out
     assert "[6/6 " in captured.err  # naive and GRU: 2 folds and a refit each
     assert "GRU window=5 units=4 layers=1 residual=True" in captured.err
-
-
-@pytest.mark.parametrize(
-    "seconds, shown", [(0.4, "00:00"), (59.7, "00:59"), (60.0, "01:00"), (3725.2, "62:05")]
-)
-def test_progress_clock_is_minutes_and_whole_seconds(seconds, shown):
-    assert _clock(seconds) == shown
-
-
-def test_progress_scorer_quiets_tensorflow_in_the_process_it_runs_in(tmp_path, capsys):
-    # GridSearchCV calls the scorer in its worker processes, where compare()'s logger
-    # settings do not exist: without this, every worker prints TensorFlow's retracing
-    # warnings between the progress lines.
-    logger = logging.getLogger("tensorflow")
-    level = logger.level
-    logger.setLevel(logging.WARNING)
-    try:
-        X = np.arange(1.0, 21.0).reshape(-1, 1)
-        model = PersistenceRegressor().fit(X[:-1], X[1:, 0])
-        scorer = _ProgressScorer("naive", 1, str(tmp_path / "count"), start=0.0)
-        assert scorer(model, X[:-1], X[1:, 0]) == pytest.approx(-1.0)  # each day off by 1
-        assert logger.level == logging.ERROR
-    finally:
-        logger.setLevel(level)
-    assert "[1/1 " in capsys.readouterr().err
 
 
 def _one_line_error(captured):

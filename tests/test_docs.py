@@ -14,7 +14,13 @@ from pathlib import Path
 import pytest
 
 API_RST = Path(__file__).resolve().parents[1] / "docs" / "api.rst"
-PUBLIC_MODULES = ["skrnn", "skrnn.datasets", "skrnn.plotting", "skrnn.layers"]
+PUBLIC_MODULES = [
+    "skrnn",
+    "skrnn.model_selection",
+    "skrnn.datasets",
+    "skrnn.plotting",
+    "skrnn.layers",
+]
 
 
 def _public_names():

@@ -1,0 +1,404 @@
+"""Tune and compare recurrent networks on one series, against the naive forecast.
+
+:func:`compare` is the experiment that ``skrnn compare`` runs, as a function: the
+last part of the series (in time) is the test period; on the rest, each model
+family is tuned over a grid with :class:`~sklearn.model_selection.TimeSeriesSplit`
+(the scaler fitted on each training fold only), the best candidate of each is
+refitted on all training rows, and every model, the naive forecast "tomorrow =
+today" included, is scored on the test period.
+"""
+
+import contextlib
+import logging
+import math
+import sys
+import time
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+from sklearn.base import clone
+from sklearn.metrics import (
+    mean_absolute_error,
+    mean_absolute_percentage_error,
+    root_mean_squared_error,
+)
+from sklearn.model_selection import ParameterGrid, TimeSeriesSplit
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import MinMaxScaler
+from sklearn.utils import Bunch
+
+__all__ = ["compare"]
+
+#: The network families: key -> (name in the results, regressor class, fixed parameters).
+FAMILIES = {
+    "rnn": ("RNN", "RNNRegressor", {}),
+    "lstm": ("LSTM", "LSTMRegressor", {"peephole": False}),
+    "peephole": ("LSTM (peephole)", "LSTMRegressor", {"peephole": True}),
+    "gru": ("GRU", "GRURegressor", {}),
+}
+NAIVE = "naive"
+
+# The searched parameters of a network pipeline, by the names the results use.
+_GRID_KEYS = {
+    "window": "slidingwindowtransformer__window",
+    "units": "regressor__units",
+    "layers": "regressor__layers",
+    "residual": "regressor__residual",
+}
+
+
+def compare(
+    frame,
+    *,
+    target=None,
+    horizon=1,
+    models=tuple(FAMILIES),
+    windows=(5, 20),
+    units=(16,),
+    layers=(1,),
+    residual=(True,),
+    n_splits=3,
+    test_size=0.25,
+    epochs=200,
+    patience=10,
+    random_state=0,
+    n_jobs=None,
+    verbose=0,
+):
+    """Tune each network family on a series and score it against the naive forecast.
+
+    The rows of `frame` are paired with the `target` ``horizon`` rows later
+    (:func:`~skrnn.datasets.make_forecast_xy`). The last `test_size` of the
+    pairs, in time order, are the test period, which nothing sees before the
+    final scoring. On the rest, every candidate of each family (every
+    combination of `windows`, `units`, `layers` and `residual`) is fitted and
+    scored (RMSE) on each fold of ``TimeSeriesSplit(n_splits)``, as a
+    ``MinMaxScaler -> SlidingWindowTransformer -> regressor`` pipeline; the
+    candidate with the lowest mean RMSE is refitted on all training rows and
+    scored on the test period, next to the naive forecast
+    (:class:`~skrnn.PersistenceRegressor`) in the same pipeline.
+
+    All fits, of every family, run as one batch of tasks through joblib, so
+    ``n_jobs`` (or a joblib backend such as Dask's, through
+    :func:`joblib.parallel_config`) spreads them over cores or machines.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per time step, in time order, indexed by date, such as
+        :func:`~skrnn.datasets.load_stock_csv` returns.
+
+    target : str or None, default=None
+        The column to forecast; None finds the price column as
+        :func:`~skrnn.datasets.make_forecast_xy` does.
+
+    horizon : int, default=1
+        How many rows ahead to forecast.
+
+    models : sequence of {"rnn", "lstm", "peephole", "gru"}, default=all four
+        The network families to tune; the naive forecast is always scored.
+
+    windows : sequence of int, default=(5, 20)
+        Window lengths to search.
+
+    units : sequence of int, default=(16,)
+        Units per recurrent layer to search.
+
+    layers : sequence of int, default=(1,)
+        Numbers of stacked layers to search.
+
+    residual : sequence of bool, default=(True,)
+        Whether the network has the skip connection from the newest step;
+        ``(True, False)`` searches both.
+
+    n_splits : int, default=3
+        Folds of the :class:`~sklearn.model_selection.TimeSeriesSplit` on the
+        training rows.
+
+    test_size : float, default=0.25
+        Fraction of the rows, at the end of the series, kept for the test
+        period (the lecture keeps 25 %).
+
+    epochs : int, default=200
+        Most epochs per fit.
+
+    patience : int, default=10
+        Early-stopping patience of every network.
+
+    random_state : int, default=0
+        Seed of every network (``random_state`` of the regressors), so that
+        the same call gives the same results on a CPU.
+
+    n_jobs : int or None, default=None
+        Fits run in parallel: None means 1 unless in a
+        :func:`joblib.parallel_config` context, -1 one per core.
+
+    verbose : int, default=0
+        With 1 or more, each finished fit is reported on standard error as
+        ``[done/total mm:ss] message``, counted where the results arrive, so
+        the report works wherever the fits run.
+
+    Returns
+    -------
+    result : :class:`~sklearn.utils.Bunch`
+        With the attributes:
+
+        results : pandas.DataFrame
+            One row per model, indexed by its name (``"naive"``, ``"RNN"``,
+            ``"LSTM"``, ``"LSTM (peephole)"``, ``"GRU"``): ``params`` (the
+            chosen grid values), ``cv_rmse_mean`` and ``cv_rmse_std`` (over the
+            folds), ``test_rmse``, ``test_mae``, ``test_mape`` (in %),
+            ``ratio_to_naive`` (Theil's U2 on the test period,
+            :func:`~skrnn.theil_u2`) and ``fit_seconds`` (of the refit).
+        cv_results : dict of str to pandas.DataFrame
+            Per model, one row per candidate: its parameters, the RMSE of
+            each fold, their mean and standard deviation.
+        estimators : dict of str to Pipeline
+            Per model, the chosen pipeline refitted on all training rows.
+        predictions : pandas.DataFrame
+            The test period, indexed by date: ``y_true`` and one column of
+            predictions per model.
+
+    Raises
+    ------
+    ValueError
+        If a model name is unknown, a grid is empty or holds a value out of
+        range, or the series is too short for the folds and windows.
+
+    See Also
+    --------
+    skrnn.plotting.plot_learning_history : Draw the refitted networks' training.
+    skrnn.plotting.plot_predictions : Draw the test-period predictions.
+
+    Examples
+    --------
+    >>> from skrnn.datasets import load_sp500
+    >>> from skrnn.model_selection import compare
+    >>> result = compare(load_sp500().iloc[-120:], models=["gru"], windows=[5],
+    ...                  units=[4], epochs=2, patience=1, n_splits=2)
+    >>> list(result.results.index)
+    ['naive', 'GRU']
+    >>> list(result.results.columns)  # doctest: +NORMALIZE_WHITESPACE
+    ['params', 'cv_rmse_mean', 'cv_rmse_std', 'test_rmse', 'test_mae', 'test_mape',
+     'ratio_to_naive', 'fit_seconds']
+    >>> float(result.results.loc["naive", "ratio_to_naive"])
+    1.0
+    >>> result.predictions.shape  # the last 25 % of 119 forecast days
+    (29, 3)
+    """
+    from skrnn.datasets import make_forecast_xy
+
+    grid = _grid(models, windows=windows, units=units, layers=layers, residual=residual)
+    _check_positive_int(n_splits, "n_splits", minimum=2)
+    if not 0 < test_size < 1:
+        raise ValueError(f"test_size={test_size!r} is not a fraction; expected 0 < test_size < 1.")
+    X, y = make_forecast_xy(frame, target=target, horizon=horizon)
+    n_train = _n_train(len(X), test_size, n_splits, longest_window=max(windows))
+    X_train, y_train = X.iloc[:n_train], y.iloc[:n_train]
+    X_test, y_test = X.iloc[n_train:], y.iloc[n_train:]
+
+    pipelines = _pipelines(models, horizon, epochs=epochs, patience=patience, seed=random_state)
+    candidates = {name: grid if name != NAIVE else [{}] for name in pipelines}
+    folds = list(TimeSeriesSplit(n_splits=n_splits).split(X_train))
+    progress = _Progress(sum(len(c) * n_splits + 1 for c in candidates.values()), verbose)
+    if verbose:
+        progress.say(f"{len(pipelines)} models, {progress.total} fits in all")
+    parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
+
+    fold_rmse = {name: np.zeros((len(c), n_splits)) for name, c in candidates.items()}
+    tasks = [
+        delayed(_fit_and_score)((name, i, k), pipelines[name], params, X_train, y_train, folds[k])
+        for name, params_list in candidates.items()
+        for i, params in enumerate(params_list)
+        for k in range(n_splits)
+    ]
+    for (name, i, k), rmse in parallel(tasks):
+        fold_rmse[name][i, k] = rmse
+        progress.report(f"{name} {_describe(candidates[name][i])}: fold RMSE {rmse:.2f}")
+
+    best = {name: int(np.argmin(scores.mean(axis=1))) for name, scores in fold_rmse.items()}
+    estimators, fit_seconds = {}, {}
+    refits = [
+        delayed(_refit)(name, pipelines[name], candidates[name][best[name]], X_train, y_train)
+        for name in pipelines
+    ]
+    for name, fitted, seconds in parallel(refits):
+        estimators[name], fit_seconds[name] = fitted, seconds
+        progress.report(f"{name}: refitted the best on all training rows")
+    estimators = {name: estimators[name] for name in pipelines}  # in the families' order
+
+    predictions = pd.DataFrame(
+        {"y_true": y_test.to_numpy(), **{n: e.predict(X_test) for n, e in estimators.items()}},
+        index=X_test.index,
+    )
+    cv_results = {name: _cv_table(candidates[name], fold_rmse[name]) for name in pipelines}
+    results = _results_table(predictions, cv_results, best, fit_seconds)
+    return Bunch(
+        results=results, cv_results=cv_results, estimators=estimators, predictions=predictions
+    )
+
+
+def _describe(params):
+    """``"window=5 units=16 ..."``: a candidate's grid values, as the report prints them."""
+    return " ".join(f"{k}={v}" for k, v in params.items()) or "-"
+
+
+def _grid(models, **grid):
+    """The candidates of the network families, each a dict of ``_GRID_KEYS`` values.
+
+    `grid` holds the parameters of :func:`compare` by name: windows, units,
+    layers, residual (in the order of ``_GRID_KEYS``).
+    """
+    if isinstance(models, str) or any(m not in FAMILIES for m in models):
+        raise ValueError(f"models={models!r} is not a list of {list(FAMILIES)}.")
+    for name, values in grid.items():
+        if isinstance(values, (str, bytes)) or not np.ndim(values) or not len(values):
+            raise ValueError(f"{name}={values!r} is not a non-empty list of values to try.")
+        for value in values:
+            if name == "residual" and not isinstance(value, (bool, np.bool_)):
+                raise ValueError(f"residual={values!r} must hold True or False.")
+            if name != "residual":
+                _check_positive_int(value, name)
+    options = dict(zip(_GRID_KEYS, (list(v) for v in grid.values()), strict=True))
+    return [{k: p[k] for k in options} for p in ParameterGrid(options)]
+
+
+def _check_positive_int(value, name, minimum=1):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, Integral) or value < minimum:
+        raise ValueError(f"{name} holds {value!r}; expected integers >= {minimum}.")
+
+
+def _n_train(n_rows, test_size, n_splits, longest_window):
+    n_train = math.ceil(n_rows * (1 - test_size))
+    # TimeSeriesSplit's first training fold is its smallest; every window must fit
+    # in it with rows to spare for early stopping.
+    fold = n_train // (n_splits + 1)
+    smallest = n_train - n_splits * fold
+    if fold < 1 or smallest < longest_window + 2:
+        raise ValueError(
+            f"the series is too short: {n_rows} forecast rows give {n_train} training "
+            f"rows, whose smallest of {n_splits} folds has {smallest} rows; windows of "
+            f"up to {longest_window} need at least {longest_window + 2}. Use more rows, "
+            "shorter windows or fewer splits."
+        )
+    return n_train
+
+
+def _pipelines(models, horizon, *, epochs, patience, seed):
+    """Untrained pipelines: the naive forecast, then each network family."""
+    import skrnn
+
+    pipelines = {NAIVE: _pipeline(1, skrnn.PersistenceRegressor(horizon=horizon))}
+    for key in models:
+        name, class_name, fixed = FAMILIES[key]
+        regressor = getattr(skrnn, class_name)(
+            epochs=epochs, patience=patience, random_state=seed, **fixed
+        )
+        pipelines[name] = _pipeline(5, regressor)
+    return pipelines
+
+
+def _pipeline(window, regressor):
+    from skrnn import SlidingWindowTransformer
+
+    # Pandas output keeps the dates through the scaler: the windows find rows by date.
+    return Pipeline([
+        ("minmaxscaler", MinMaxScaler()),
+        ("slidingwindowtransformer", SlidingWindowTransformer(window=window)),
+        ("regressor", regressor),
+    ]).set_output(transform="pandas")  # fmt: skip
+
+
+def _with_params(pipeline, params):
+    return clone(pipeline).set_params(**{_GRID_KEYS[k]: v for k, v in params.items()})
+
+
+def _fit_and_score(key, pipeline, params, X, y, fold):
+    """Fit a candidate on a training fold; its RMSE on the test fold."""
+    train, test = fold
+    with _quiet_tensorflow():
+        model = _with_params(pipeline, params).fit(X.iloc[train], y.iloc[train])
+        return key, root_mean_squared_error(y.iloc[test], model.predict(X.iloc[test]))
+
+
+def _refit(name, pipeline, params, X, y):
+    """The chosen candidate fitted on all training rows, and the seconds it took."""
+    with _quiet_tensorflow():
+        start = time.perf_counter()
+        model = _with_params(pipeline, params).fit(X, y)
+        return name, model, time.perf_counter() - start
+
+
+@contextlib.contextmanager
+def _quiet_tensorflow():
+    """Keep TensorFlow's Python warnings (one per retraced function of a new model,
+    harmless here) out of the output of a fit, wherever it runs; errors still show."""
+    logger = logging.getLogger("tensorflow")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _cv_table(candidates, fold_rmse):
+    table = pd.DataFrame(candidates, index=range(len(candidates)))
+    for k in range(fold_rmse.shape[1]):
+        table[f"fold{k}_rmse"] = fold_rmse[:, k]
+    table["mean_rmse"] = fold_rmse.mean(axis=1)
+    table["std_rmse"] = fold_rmse.std(axis=1)
+    return table
+
+
+def _results_table(predictions, cv_results, best, fit_seconds):
+    from skrnn import theil_u2
+
+    y_true = predictions["y_true"]
+    rows = {}
+    for name, table in cv_results.items():
+        y_pred = predictions[name]
+        chosen = table.iloc[best[name]]
+        rows[name] = {
+            "params": {k: _plain(chosen[k]) for k in _GRID_KEYS if k in table.columns},
+            "cv_rmse_mean": float(chosen["mean_rmse"]),
+            "cv_rmse_std": float(chosen["std_rmse"]),
+            "test_rmse": root_mean_squared_error(y_true, y_pred),
+            "test_mae": mean_absolute_error(y_true, y_pred),
+            "test_mape": 100 * mean_absolute_percentage_error(y_true, y_pred),
+            "ratio_to_naive": theil_u2(y_true, y_pred, predictions[NAIVE]),
+            "fit_seconds": float(fit_seconds[name]),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("name")
+
+
+def _plain(value):
+    """A NumPy scalar as the Python value it holds (for printing and JSON)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+class _Progress:
+    """``[done/total mm:ss] message`` lines on standard error, counted by the caller."""
+
+    def __init__(self, total, verbose):
+        self.total, self.verbose = total, verbose
+        self.done, self.start = 0, time.monotonic()
+
+    def report(self, message):
+        self.done += 1
+        if self.verbose:
+            self.say(message, count=True)
+
+    def say(self, message, count=False):
+        if count:
+            clock = _clock(time.monotonic() - self.start)
+            message = f"[{self.done:>{len(str(self.total))}}/{self.total} {clock}] {message}"
+        print(message, file=sys.stderr, flush=True)
+
+
+def _clock(seconds):
+    """Elapsed whole seconds as ``mm:ss`` (minutes past 59 keep counting)."""
+    minutes, seconds = divmod(int(seconds), 60)
+    return f"{minutes:02d}:{seconds:02d}"

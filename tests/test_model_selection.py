@@ -1,0 +1,127 @@
+"""skrnn.model_selection.compare: the comparison of ``skrnn compare`` as a function."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.metrics import root_mean_squared_error
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+
+from skrnn.datasets import make_forecast_xy
+from skrnn.model_selection import compare
+
+TINY = dict(units=[3], layers=[1], epochs=2, patience=1, n_splits=2)
+
+
+@pytest.fixture(scope="module")
+def frame():
+    rng = np.random.RandomState(0)
+    closes = 1000 + np.cumsum(rng.normal(0, 10, 160))
+    dates = pd.bdate_range("2021-05-06", periods=len(closes), name="date")
+    return pd.DataFrame({"closed_price": closes}, index=dates)
+
+
+@pytest.fixture(scope="module")
+def result(frame):
+    return compare(frame, models=["gru"], windows=[3, 5], **TINY)
+
+
+def test_results_have_one_row_per_model(result):
+    table = result.results
+    assert list(table.index) == ["naive", "GRU"]
+    assert table.index.name == "name"
+    assert list(table.columns) == [
+        "params", "cv_rmse_mean", "cv_rmse_std", "test_rmse", "test_mae", "test_mape",
+        "ratio_to_naive", "fit_seconds",
+    ]  # fmt: skip
+    assert table.loc["naive", "ratio_to_naive"] == 1.0
+    assert table.loc["naive", "params"] == {}
+    assert set(table.loc["GRU", "params"]) == {"window", "units", "layers", "residual"}
+
+
+def test_test_period_is_the_last_quarter_with_its_dates(result, frame):
+    predictions = result.predictions
+    X, y = make_forecast_xy(frame)
+    n_test = len(X) - int(np.ceil(0.75 * len(X)))
+    assert predictions.index.equals(X.index[-n_test:])
+    assert_array_equal(predictions["y_true"], y.iloc[-n_test:])
+    assert list(predictions.columns) == ["y_true", "naive", "GRU"]
+
+
+def test_scores_are_computed_from_the_predictions(result):
+    predictions = result.predictions
+    for name, row in result.results.iterrows():
+        rmse = root_mean_squared_error(predictions["y_true"], predictions[name])
+        naive = root_mean_squared_error(predictions["y_true"], predictions["naive"])
+        assert row.test_rmse == pytest.approx(rmse)
+        assert row.ratio_to_naive == pytest.approx(rmse / naive)
+
+
+def test_the_chosen_candidate_has_the_lowest_mean_cv_rmse(result):
+    table = result.cv_results["GRU"]
+    assert list(table.columns) == [
+        "window", "units", "layers", "residual", "fold0_rmse", "fold1_rmse", "mean_rmse",
+        "std_rmse",
+    ]  # fmt: skip
+    best = table.loc[table["mean_rmse"].idxmin()]
+    row = result.results.loc["GRU"]
+    assert row.params == {k: best[k] for k in ["window", "units", "layers", "residual"]}
+    assert row.cv_rmse_mean == best["mean_rmse"]
+    assert row.cv_rmse_std == best["std_rmse"]
+
+
+def test_cv_scores_equal_a_grid_search_of_the_same_pipelines(result, frame):
+    X, y = make_forecast_xy(frame)
+    n_train = int(np.ceil(0.75 * len(X)))
+    search = GridSearchCV(
+        result.estimators["GRU"],
+        {"slidingwindowtransformer__window": [3, 5]},
+        cv=TimeSeriesSplit(n_splits=2),
+        scoring="neg_root_mean_squared_error",
+    ).fit(X.iloc[:n_train], y.iloc[:n_train])
+    assert_allclose(-search.cv_results_["mean_test_score"], result.cv_results["GRU"]["mean_rmse"])
+
+
+def test_estimators_are_the_refitted_pipelines(result, frame):
+    X, _ = make_forecast_xy(frame)
+    X_test = X.loc[result.predictions.index]
+    for name, pipe in result.estimators.items():
+        assert_allclose(pipe.predict(X_test), result.predictions[name], rtol=1e-6)
+    gru = result.estimators["GRU"]
+    assert gru["slidingwindowtransformer"].window == result.results.loc["GRU", "params"]["window"]
+    assert gru[-1].random_state == 0 and gru[-1].epochs == 2
+
+
+def test_progress_lines_count_every_fit(frame, capsys):
+    compare(frame, models=[], windows=[5], n_splits=2, verbose=1)
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines[0] == "1 models, 3 fits in all"
+    assert lines[1].startswith("[1/3 00:0") and "naive -: fold RMSE " in lines[1]
+    assert lines[-1].startswith("[3/3 ") and lines[-1].endswith(
+        "naive: refitted the best on all training rows"
+    )
+
+
+def test_silent_by_default(frame, capsys):
+    compare(frame, models=[], windows=[5], n_splits=2)
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    "options, match",
+    [
+        (dict(models=["lstm", "cnn"]), "is not a list of"),
+        (dict(models="lstm"), "is not a list of"),
+        (dict(windows=[]), "windows=.* non-empty list"),
+        (dict(windows=5), "windows=5 is not a non-empty list"),
+        (dict(windows=[5, 0]), "windows holds 0; expected integers >= 1"),
+        (dict(units=[2.5]), "units holds 2.5"),
+        (dict(residual=["yes"]), "residual=.* True or False"),
+        (dict(n_splits=1), "n_splits holds 1; expected integers >= 2"),
+        (dict(test_size=1.5), "test_size=1.5 is not a fraction"),
+        (dict(windows=[60]), "the series is too short"),
+    ],
+)
+def test_bad_options_are_a_clear_error(frame, options, match):
+    with pytest.raises(ValueError, match=match):
+        compare(frame, **options)
