@@ -93,6 +93,10 @@ class PersistenceRegressor(RegressorMixin, BaseEstimator):
             The fitted baseline.
         """
         newest = self._newest(X, reset=True)
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None."
+            )
         y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
         check_consistent_length(newest, y)
         self._y_shape = y.shape[1:]
