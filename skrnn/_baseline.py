@@ -169,7 +169,7 @@ class PersistenceRegressor(RegressorMixin, BaseEstimator):
 
 
 def theil_u2(y_true, y_pred, y_naive):
-    """Theil's U2 in its RMSE-ratio form: the model's RMSE over the naive RMSE.
+    """Compute Theil's U2 in its RMSE-ratio form: the model's RMSE over the naive RMSE.
 
     Below 1 the model beats the naive forecast, above 1 it does worse.
 

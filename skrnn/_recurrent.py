@@ -52,6 +52,9 @@ _SHARED_PARAMETERS = """\
         validation rows.
         ``residual=False`` is the lecture's exact network.
 
+"""
+
+_SEED_AND_VERBOSE = """\
     random_state : int, RandomState instance or None, default=None
         Seeds Keras (``keras.utils.set_random_seed``: weights, dropout and
         shuffling) at the start of `fit`, so that the same data and seed give
@@ -132,7 +135,7 @@ class RNNRegressor(BaseRecurrentRegressor):
             "poorly. With ``units=32, layers=4`` on one feature the lecture's\n"
             "network (``residual=False``) has its 7,361 parameters."
         ),
-        parameters=_SHARED_PARAMETERS,
+        parameters=_SHARED_PARAMETERS + _SEED_AND_VERBOSE,
         attributes=_SHARED_ATTRIBUTES,
         see_also=(
             "LSTMRegressor : Gated cells that keep a long past.\n"
@@ -188,7 +191,7 @@ class LSTMRegressor(BaseRecurrentRegressor):
             "the lecture's network (``residual=False``) has its 29,345 parameters."
         ),
         parameters=_SHARED_PARAMETERS
-        + """
+        + """\
     peephole : bool, default=False
         Whether the gates also read the cell state, through peephole
         connections (Gers & Schmidhuber, 2000), so that the cell can time and
@@ -212,7 +215,9 @@ class LSTMRegressor(BaseRecurrentRegressor):
 
         F. A. Gers and J. Schmidhuber, "Recurrent nets that time and count",
         IJCNN 2000, vol. 3, pp. 189-194.
-""",
+
+"""
+        + _SEED_AND_VERBOSE,
         attributes=_SHARED_ATTRIBUTES,
         see_also=(
             "RNNRegressor : The simple recurrent network.\n"
@@ -273,7 +278,7 @@ class GRURegressor(BaseRecurrentRegressor):
             "layers=4`` on one feature the lecture's network (``residual=False``)\n"
             "has its 22,401 parameters (Keras' ``reset_after=True`` layout)."
         ),
-        parameters=_SHARED_PARAMETERS,
+        parameters=_SHARED_PARAMETERS + _SEED_AND_VERBOSE,
         attributes=_SHARED_ATTRIBUTES,
         see_also=(
             "RNNRegressor : The simple recurrent network.\n"

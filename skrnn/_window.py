@@ -246,7 +246,7 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator, auto_wrap_output
         return self
 
     def get_feature_names_out(self, input_features=None):
-        """Names of the output values, in the order of ``X_windows.reshape(n, -1)``.
+        """Name the output values, in the order of ``X_windows.reshape(n, -1)``.
 
         Step-major: all features of the oldest step first. The newest step is
         named ``<feature>_lag0``, the one before ``<feature>_lag1``, and so on.
