@@ -295,67 +295,76 @@ default=None
     if index is None and isinstance(y_true, (pd.Series, pd.DataFrame)):
         index = y_true.index
     truth = _as_columns(y_true, "y_true")
-    n = truth.shape[0]
-
-    def check_length(values, what):
-        if values.shape[0] != n:
-            raise ValueError(
-                f"{what} has {values.shape[0]} values but y_true has {n}: pass "
-                "one value per row of y_true"
-            )
-
-    if index is None:
-        x = pd.RangeIndex(n)
-    else:
-        x = pd.Index(index)
-        if x.ndim != 1:
-            raise ValueError(f"index must be 1-D; got shape {np.shape(index)}")
-        check_length(x, "index")
-    if isinstance(x, pd.PeriodIndex):
-        x = x.to_timestamp()
-    dates = _is_datetime_like(x)
-
-    model_values = {}
-    for name, values in predictions.items():
-        what = f"predictions[{name!r}]"
-        values = _as_columns(values, what)
-        check_length(values, what)
-        k_true, k_pred = truth.shape[1], values.shape[1]
-        if k_true > 1 and k_pred > 1 and k_true != k_pred:
-            raise ValueError(f"{what} has {k_pred} horizons (columns) but y_true has {k_true}")
-        model_values[name] = values
+    x = _x_values(index, truth.shape[0])
+    model_values = {
+        name: _checked_prediction(values, f"predictions[{name!r}]", truth)
+        for name, values in predictions.items()
+    }
     if naive is not None:
         naive = _as_columns(naive, "naive")
-        check_length(naive, "naive")
+        _check_length(naive, "naive", truth.shape[0])
 
     n_models = len(model_values)
     fig = Figure(figsize=figsize or (5.0 * n_models, 4.0), layout="constrained")
     axes = fig.subplots(1, n_models, sharey=True, squeeze=False)[0]
     for ax, (name, values) in zip(axes, model_values.items(), strict=True):
-        ax.plot(x, truth[:, 0], label="real price")
-        ax.plot(x, values[:, 0], label=f"{name} prediction")
-        if naive is not None:
-            ax.plot(
-                x,
-                naive[:, 0],
-                color="grey",
-                linestyle="--",
-                linewidth=0.8,
-                zorder=1.5,  # under the model's line
-                label=_NAIVE_LABEL,
-            )
-        n_horizons = max(truth.shape[1], values.shape[1])
-        if naive is not None:
-            n_horizons = max(n_horizons, naive.shape[1])
-        ax.set_title(str(name) if n_horizons == 1 else f"{name} (horizon 1 of {n_horizons})")
-        ax.set_xlabel("date" if dates else "time step")
-        if dates:
-            # What Figure.autofmt_xdate does, which a constrained layout refuses
-            # (with a warning) on recent matplotlib.
-            ax.tick_params(axis="x", labelrotation=30)
-            for label in ax.get_xticklabels():
-                label.set_horizontalalignment("right")
-        ax.legend()
+        _draw_prediction(ax, x, truth, values, naive, name)
     axes[0].set_ylabel(ylabel)
     fig.suptitle(title)
     return fig
+
+
+def _check_length(values, what, n):
+    if values.shape[0] != n:
+        raise ValueError(
+            f"{what} has {values.shape[0]} values but y_true has {n}: pass "
+            "one value per row of y_true"
+        )
+
+
+def _x_values(index, n):
+    """The x values of `n` rows: `index` (dates as timestamps), or 0 .. n - 1."""
+    if index is None:
+        return pd.RangeIndex(n)
+    x = pd.Index(index)
+    if x.ndim != 1:
+        raise ValueError(f"index must be 1-D; got shape {np.shape(index)}")
+    _check_length(x, "index", n)
+    return x.to_timestamp() if isinstance(x, pd.PeriodIndex) else x
+
+
+def _checked_prediction(values, what, truth):
+    values = _as_columns(values, what)
+    _check_length(values, what, truth.shape[0])
+    k_true, k_pred = truth.shape[1], values.shape[1]
+    if k_true > 1 and k_pred > 1 and k_true != k_pred:
+        raise ValueError(f"{what} has {k_pred} horizons (columns) but y_true has {k_true}")
+    return values
+
+
+def _draw_prediction(ax, x, truth, values, naive, name):
+    """One model's subplot: the real price, its prediction, the naive forecast."""
+    ax.plot(x, truth[:, 0], label="real price")
+    ax.plot(x, values[:, 0], label=f"{name} prediction")
+    n_horizons = max(truth.shape[1], values.shape[1])
+    if naive is not None:
+        ax.plot(
+            x,
+            naive[:, 0],
+            color="grey",
+            linestyle="--",
+            linewidth=0.8,
+            zorder=1.5,  # under the model's line
+            label=_NAIVE_LABEL,
+        )
+        n_horizons = max(n_horizons, naive.shape[1])
+    ax.set_title(str(name) if n_horizons == 1 else f"{name} (horizon 1 of {n_horizons})")
+    dates = _is_datetime_like(x)
+    ax.set_xlabel("date" if dates else "time step")
+    if dates:
+        # What Figure.autofmt_xdate does, which a constrained layout refuses
+        # (with a warning) on recent matplotlib.
+        ax.tick_params(axis="x", labelrotation=30)
+        for label in ax.get_xticklabels():
+            label.set_horizontalalignment("right")
+    ax.legend()

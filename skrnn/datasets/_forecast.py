@@ -173,35 +173,47 @@ def make_forecast_xy(frame, *, target=None, horizon=1, features=None):
         hint = " (use series.to_frame())" if isinstance(frame, pd.Series) else ""
         raise TypeError(f"frame must be a pandas DataFrame{hint}, got {type(frame).__name__}")
     horizons, single = _check_horizons(horizon)
+    target = _default_target(frame) if target is None else _find(frame, target, "target")
+    features = [target] if features is None else _check_features(frame, features)
+    _check_rows(frame, longest=max(horizons))
+    _check_finite(frame, dict.fromkeys([*features, target]))
 
-    if target is None:
-        target = _default_target(frame)
-    else:
-        target = _find(frame, target, "target")
-    if features is None:
-        features = [target]
-    else:
-        names = [features] if isinstance(features, str) else list(features)
-        if not names:
-            raise ValueError(
-                "features is empty; expected at least one column name, or None for "
-                "the target column alone"
-            )
-        features = [_find(frame, name, "feature") for name in names]
-        repeated = sorted({str(c) for c in features if features.count(c) > 1})
-        if repeated:
-            raise ValueError(
-                f"features name column(s) {repeated} more than once; expected each "
-                "column at most once"
-            )
+    n = len(frame) - max(horizons)
+    X = frame.loc[:, features].iloc[:n].copy()
+    columns = {
+        f"{target}_t+{h}": pd.Series(
+            frame[target].iloc[h : h + n].array, index=X.index, name=f"{target}_t+{h}"
+        )
+        for h in horizons
+    }
+    y = next(iter(columns.values())) if single else pd.DataFrame(columns, index=X.index)
+    return X, y
 
-    longest = max(horizons)
+
+def _check_features(frame, features):
+    """The feature columns, each found in `frame` once."""
+    names = [features] if isinstance(features, str) else list(features)
+    if not names:
+        raise ValueError(
+            "features is empty; expected at least one column name, or None for "
+            "the target column alone"
+        )
+    features = [_find(frame, name, "feature") for name in names]
+    repeated = sorted({str(c) for c in features if features.count(c) > 1})
+    if repeated:
+        raise ValueError(
+            f"features name column(s) {repeated} more than once; expected each column at most once"
+        )
+    return features
+
+
+def _check_rows(frame, longest):
+    """Enough rows for one pair, in time order when the index is of dates."""
     if len(frame) <= longest:
         raise ValueError(
             f"the frame has {len(frame)} row(s), too few for horizon {longest}: "
             f"expected at least {longest + 1} rows to make one forecast pair"
         )
-
     index = frame.index
     if isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)) and not (
         index.is_monotonic_increasing and index.is_unique
@@ -212,7 +224,10 @@ def make_forecast_xy(frame, *, target=None, horizon=1, features=None):
             "frame.sort_index() and remove repeated dates"
         )
 
-    for column in dict.fromkeys([*features, target]):
+
+def _check_finite(frame, columns):
+    """Every used column numeric, with no NaN or infinite value."""
+    for column in columns:
         values = frame[column]
         if not (
             pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype)
@@ -225,21 +240,6 @@ def make_forecast_xy(frame, *, target=None, horizon=1, features=None):
             more = f" and {bad.size - 1} more row(s)" if bad.size > 1 else ""
             raise ValueError(
                 f"column {column!r} has {values.iloc[i]} at row {i} (index "
-                f"{index[i]}){more}; expected finite numbers, no NaN: fill or "
+                f"{frame.index[i]}){more}; expected finite numbers, no NaN: fill or "
                 "remove missing values first"
             )
-
-    n = len(frame) - longest
-    X = frame.loc[:, features].iloc[:n].copy()
-    target_values = frame[target]
-    columns = {
-        f"{target}_t+{h}": pd.Series(
-            target_values.iloc[h : h + n].array, index=X.index, name=f"{target}_t+{h}"
-        )
-        for h in horizons
-    }
-    if single:
-        (y,) = columns.values()
-    else:
-        y = pd.DataFrame(columns, index=X.index)
-    return X, y

@@ -96,7 +96,10 @@ def _parse_rows(text, where):
     """Header and data rows of the CSV text, each data row with its line number.
 
     Blank lines are skipped (they hold no value); line numbers are those of the
-    file, 1-based, the header being line 1 when it is the first line.
+    file, 1-based, the header being line 1 when it is the first line. The csv
+    module rather than ``pandas.read_csv``: read_csv fills a row with too few
+    fields, renames a repeated header name ("close.1") and loses the line
+    numbers of blank lines, where a price file's reader must report all three.
     """
     reader = csv.reader(io.StringIO(text, newline=""), skipinitialspace=True)
     header, header_line = None, None
@@ -314,47 +317,54 @@ def load_stock_csv(path, *, date_column="date", price_column="closed_price"):
     ValueError: <file-like object>, line 2: column 'closed_price' has 'abc', which ...
     """
     where = _source_name(path)
-    text = _read_text(path, where)
-    header, header_line, rows, lines = _parse_rows(text, where)
+    header, header_line, rows, lines = _parse_rows(_read_text(path, where), where)
+    date_col = _find_columns(header, date_column, price_column, f"{where}, line {header_line}")
+    index, data = _parse_values(header, rows, lines, date_col, where)
+    frame = pd.DataFrame(data, index=index, columns=list(data))
+    order = np.argsort(index.asi8, kind="stable")
+    if not (order == np.arange(len(order))).all():
+        frame = frame.iloc[order]
+    return frame
 
+
+def _find_columns(header, date_column, price_column, where):
+    """The date column's name in `header`, once the date and price columns are found."""
     try:
         date_col = _match_column(header, date_column)
         price_col, tried = _resolve_price_column(header, price_column)
     except ValueError as exc:
-        raise ValueError(f"{where}, line {header_line}: {exc}") from None
+        raise ValueError(f"{where}: {exc}") from None
+    if date_col is not None and date_col == price_col:
+        raise ValueError(
+            f"{where}: column {date_col!r} cannot be both the date column and the price column"
+        )
     missing = []
     if date_col is None:
         missing.append(f"a date column {date_column!r}")
     if price_col is None:
         missing.append("a price column " + " or ".join(repr(name) for name in tried))
-    if date_col is not None and date_col == price_col:
-        raise ValueError(
-            f"{where}, line {header_line}: column {date_col!r} cannot be both the "
-            "date column and the price column"
-        )
     if missing:
         raise ValueError(
-            f"{where}, line {header_line}: expected {' and '.join(missing)} (case "
-            f"ignored), but the header has columns {header}; pass date_column= / "
-            "price_column= to name them"
+            f"{where}: expected {' and '.join(missing)} (case ignored), but the header has "
+            f"columns {header}; pass date_column= / price_column= to name them"
         )
+    return date_col
 
-    columns = list(zip(*rows, strict=True))  # one tuple of strings per header column
-    dates = columns[header.index(date_col)]
+
+def _parse_values(header, rows, lines, date_col, where):
+    """The dates as an index and every other column as float64, all values checked."""
+    columns = dict(zip(header, zip(*rows, strict=True), strict=True))  # name -> strings
+    dates = columns.pop(date_col)
     index, bad = _parse_dates(list(dates))
-    expected = f"a date as {_DATE_FORMATS}"
-    bad_values = [(lines[i], date_col, dates[i], expected) for i in bad]
+    bad_values = [(lines[i], date_col, dates[i], f"a date as {_DATE_FORMATS}") for i in bad]
     data = {}
-    for name, values in zip(header, columns, strict=True):
-        if name == date_col:
-            continue
+    for name, values in columns.items():
         data[name], bad = _parse_numbers(list(values))
         bad_values += [(lines[i], name, values[i], _NUMBER_EXAMPLE) for i in bad]
     if bad_values:
         # Report the bad value nearest the top of the file.
         line, name, value, expected = min(bad_values, key=lambda bad: bad[0])
         raise _bad_value_error(where, line, name, value, len(bad_values) - 1, expected)
-
     duplicated = index.duplicated(keep="first")
     if duplicated.any():
         i = int(np.flatnonzero(duplicated)[0])
@@ -364,12 +374,7 @@ def load_stock_csv(path, *, date_column="date", price_column="closed_price"):
             f"{where}, line {lines[i]}: duplicate date {dates[i]!r}, already on line "
             f"{lines[first]}{same}; expected one row per date"
         )
-
-    frame = pd.DataFrame(data, index=index, columns=list(data))
-    order = np.argsort(index.asi8, kind="stable")
-    if not (order == np.arange(len(order))).all():
-        frame = frame.iloc[order]
-    return frame
+    return index, data
 
 
 _SP500_FILES = {False: "sp500.csv", True: "sp500_ohlcv.csv"}
