@@ -49,7 +49,15 @@ extensions = [
 ]
 
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "_inventories", "sphinxext", "**.ipynb_checkpoints"]
+exclude_patterns = [
+    "_build",
+    "_inventories",
+    "sphinxext",
+    "**.ipynb_checkpoints",
+    # Left by builds that wrote sphinx-gallery's timing pages (see below).
+    "sg_execution_times.rst",
+    "auto_examples/sg_execution_times.rst",
+]
 root_doc = "index"
 # Single backticks are parameter names in numpydoc docstrings (`X`, `y`): code.
 default_role = "literal"
@@ -96,6 +104,14 @@ numpydoc_xref_aliases = {
     "PeepholeLSTMCell": ":class:`~skrnn.layers.PeepholeLSTMCell`",
 }
 
+# -- Math ----------------------------------------------------------------------
+
+# The pages must render their formulas with no network, so MathJax is not taken
+# from its CDN (Sphinx's default) but from _static: MathJax 3's single-file
+# TeX-to-SVG build with every TeX extension included, so that it fetches neither
+# fonts nor extensions (_static/mathjax/README.md says where it comes from).
+mathjax_path = "mathjax/tex-svg-full.js"
+
 # -- intersphinx ---------------------------------------------------------------
 
 # The documentation must build offline: intersphinx does not download
@@ -133,6 +149,9 @@ sphinx_gallery_conf = {
     "doc_module": ("skrnn",),
     "show_memory": False,
     "remove_config_comments": True,
+    # No sg_execution_times pages: sphinx-gallery's table of timings loads
+    # jQuery and DataTables from CDNs. Each example states its running time.
+    "write_computation_times": False,
 }
 
 # -- HTML ----------------------------------------------------------------------
