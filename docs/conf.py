@@ -27,7 +27,8 @@ matplotlib.use("Agg")
 import skrnn  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE / "sphinxext"))  # skrnn_gallery, the figure scraper
+# skrnn_gallery (the figure scraper) and skrnn_offline (the network check)
+sys.path.insert(0, str(HERE / "sphinxext"))
 
 # -- Project -------------------------------------------------------------------
 
@@ -46,6 +47,8 @@ extensions = [
     "sphinx.ext.mathjax",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
+    # Last: after the build, fails it if a page loads anything from the network.
+    "skrnn_offline",
 ]
 
 templates_path = ["_templates"]
