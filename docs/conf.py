@@ -6,6 +6,7 @@ or, while editing, without running the examples::
     .venv/bin/sphinx-build -W --keep-going -b html -D plot_gallery=0 docs /tmp/docs_build
 """
 
+import inspect
 import os
 import re
 import subprocess
@@ -227,6 +228,20 @@ def _quote_trailing_underscore_names(app, what, name, obj, options, lines):
             lines[i] = head + _BARE_NAME_.sub(r"`\1`", kind)
 
 
+# -- Signatures of the Keras layers -------------------------------------------
+
+# keras.layers.Layer defines __new__(cls, *args, **kwargs), and autodoc reads a
+# class's signature from __new__ before __init__ (Python's own inspect.signature
+# takes the one the class itself defines), so the layers of skrnn.layers would show
+# "(*args, **kwargs)". Such a class gets the signature of its own __init__.
+
+
+def _constructor_signature(app, what, name, obj, options, signature, return_annotation):
+    if what == "class" and signature == "(*args, **kwargs)" and "__init__" in vars(obj):
+        return str(inspect.signature(obj)), return_annotation
+    return None
+
+
 # -- Gallery guard -------------------------------------------------------------
 
 # sphinx-gallery prints what an example writes to stderr, warnings included, in
@@ -255,4 +270,6 @@ def _report_warnings_in_examples(app, docname, source):
 def setup(app):
     # Before numpydoc (priority 500) turns the docstring into reST.
     app.connect("autodoc-process-docstring", _quote_trailing_underscore_names, priority=400)
+    # Before numpydoc (priority 500), which returns the signature it was given.
+    app.connect("autodoc-process-signature", _constructor_signature, priority=400)
     app.connect("source-read", _report_warnings_in_examples)
