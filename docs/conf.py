@@ -77,9 +77,33 @@ nitpick_ignore = []
 
 autosummary_generate = True  # writes generated/*.rst (git-ignored)
 autodoc_typehints = "none"  # skrnn documents its types in the docstrings
-# Read by _templates/autosummary/class.rst: public members not to list. SciKeras'
-# ``scorer`` is the R² helper of its own fit loop, which skrnn does not use.
-autosummary_context = {"skrnn_hidden_members": ["scorer"]}
+
+
+def _hidden_members(cls):
+    """Public members of `cls` that its page does not list.
+
+    SciKeras' ``scorer`` is the R² helper of its own fit loop, which skrnn does
+    not use. scikit-learn gives a class a ``set_{method}_request`` for each
+    method whose metadata a parent class could route (SciKeras' ``fit`` takes
+    ``sample_weight``), even when the class's own method takes none: such a
+    method has no parameter to request and, as its docstring says, does nothing.
+    """
+    hidden = ["scorer"]
+    for name in dir(cls):
+        if re.fullmatch(r"set_\w+_request", name):
+            if list(inspect.signature(getattr(cls, name)).parameters) == ["self"]:
+                hidden.append(name)
+    return hidden
+
+
+# Read by _templates/autosummary/class.rst: per class, public members not to list.
+autosummary_context = {
+    "skrnn_hidden_members": {
+        f"skrnn.{name}": _hidden_members(getattr(skrnn, name))
+        for name in skrnn.__all__
+        if inspect.isclass(getattr(skrnn, name))
+    }
+}
 # Class pages list the methods through the template, not numpydoc.
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
