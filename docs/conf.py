@@ -205,6 +205,9 @@ html_theme_options = {
 html_sidebars = {
     # The landing page has no sidebar: its toctree is the navbar.
     "index": [],
+    # A page with no sub-pages would show an empty "Section Navigation"; without
+    # the sidebar, its text and code blocks get the width.
+    "cli": [],
 }
 html_context = {"default_mode": "light"}
 
