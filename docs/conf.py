@@ -207,6 +207,7 @@ html_sidebars = {
     "index": [],
     # A page with no sub-pages would show an empty "Section Navigation"; without
     # the sidebar, its text and code blocks get the width.
+    "install": [],
     "cli": [],
 }
 html_context = {"default_mode": "light"}
