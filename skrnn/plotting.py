@@ -373,8 +373,10 @@ default=None
     n_models = len(model_values)
     nrows, ncols = _grid_shape(n_models, ncols)
     fig = Figure(figsize=figsize or (5.0 * ncols, 4.0 * nrows), layout="constrained")
-    axes = _subplots(fig, n_models, nrows, ncols, sharey=True)
-    for ax, (name, values) in zip(axes, model_values.items(), strict=True):
+    # Every subplot has the same x values: stacked ones share the axis, which
+    # only the lowest subplot of each column labels.
+    axes = _subplots(fig, n_models, nrows, ncols, sharex=True, sharey=True)
+    for i, (ax, (name, values)) in enumerate(zip(axes, model_values.items(), strict=True)):
         ax.plot(x, truth[:, 0], label="real price")
         ax.plot(x, values[:, 0], label=f"{name} prediction")
         if naive is not None:
@@ -391,7 +393,11 @@ default=None
         if naive is not None:
             n_horizons = max(n_horizons, naive.shape[1])
         ax.set_title(str(name) if n_horizons == 1 else f"{name} (horizon 1 of {n_horizons})")
-        ax.set_xlabel("date" if dates else "time step")
+        if i + ncols < n_models:  # a subplot below shows the x axis
+            ax.tick_params(axis="x", labelbottom=False)
+        else:
+            ax.tick_params(axis="x", labelbottom=True)
+            ax.set_xlabel("date" if dates else "time step")
         if dates:
             # What Figure.autofmt_xdate does, which a constrained layout refuses
             # (with a warning) on recent matplotlib.

@@ -315,9 +315,18 @@ def test_ncols_fills_rows_in_dict_order(data, ncols, positions, size):
         assert tuple(fig.get_size_inches()) == pytest.approx(size)
 
 
-def test_stacked_predictions_label_the_price_axis_of_every_row():
+def test_stacked_predictions_label_each_axis_once_per_row_or_column():
     fig = plot_predictions(Y, THREE, ncols=2, ylabel="index points")
     assert [ax.get_ylabel() for ax in fig.axes] == ["index points", "", "index points"]
+    # The x axis is shared: labelled under the lowest subplot of each column,
+    # including the one with an empty cell below it.
+    assert [ax.get_xlabel() for ax in fig.axes] == ["", "time step", "time step"]
+    fig.canvas.draw()
+    shows_x_ticks = [
+        any(label.get_visible() and label.get_text() for label in ax.get_xticklabels())
+        for ax in fig.axes
+    ]
+    assert shows_x_ticks == [False, True, True]
 
 
 @pytest.mark.parametrize("bad", [0, -1, 1.5, "1", True])
