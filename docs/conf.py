@@ -172,6 +172,9 @@ sphinx_gallery_conf = {
     # The Figures skrnn.plotting builds without pyplot (first: see
     # sphinxext/skrnn_gallery.py), then pyplot's figures.
     "image_scrapers": ("skrnn_gallery.unmanaged_figure_scraper", "matplotlib"),
+    # Each figure also at twice its resolution, which screens of high pixel
+    # density (most laptops) pick through the <img> srcset.
+    "image_srcset": ["2x"],
     # API pages list the examples that use each object.
     "backreferences_dir": "generated/backreferences",
     "doc_module": ("skrnn",),
