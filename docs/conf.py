@@ -6,6 +6,7 @@ or, while editing, without running the examples::
     .venv/bin/sphinx-build -W --keep-going -b html -D plot_gallery=0 docs /tmp/docs_build
 """
 
+import inspect
 import os
 import re
 import subprocess
@@ -27,7 +28,8 @@ matplotlib.use("Agg")
 import skrnn  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE / "sphinxext"))  # skrnn_gallery, the figure scraper
+# skrnn_gallery (the figure scraper) and skrnn_offline (the network check)
+sys.path.insert(0, str(HERE / "sphinxext"))
 
 # -- Project -------------------------------------------------------------------
 
@@ -46,10 +48,20 @@ extensions = [
     "sphinx.ext.mathjax",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
+    # Last: after the build, fails it if a page loads anything from the network.
+    "skrnn_offline",
 ]
 
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "_inventories", "sphinxext", "**.ipynb_checkpoints"]
+exclude_patterns = [
+    "_build",
+    "_inventories",
+    "sphinxext",
+    "**.ipynb_checkpoints",
+    # Left by builds that wrote sphinx-gallery's timing pages (see below).
+    "sg_execution_times.rst",
+    "auto_examples/sg_execution_times.rst",
+]
 root_doc = "index"
 # Single backticks are parameter names in numpydoc docstrings (`X`, `y`): code.
 default_role = "literal"
@@ -65,9 +77,33 @@ nitpick_ignore = []
 
 autosummary_generate = True  # writes generated/*.rst (git-ignored)
 autodoc_typehints = "none"  # skrnn documents its types in the docstrings
-# Read by _templates/autosummary/class.rst: public members not to list. SciKeras'
-# ``scorer`` is the R² helper of its own fit loop, which skrnn does not use.
-autosummary_context = {"skrnn_hidden_members": ["scorer"]}
+
+
+def _hidden_members(cls):
+    """Public members of `cls` that its page does not list.
+
+    SciKeras' ``scorer`` is the R² helper of its own fit loop, which skrnn does
+    not use. scikit-learn gives a class a ``set_{method}_request`` for each
+    method whose metadata a parent class could route (SciKeras' ``fit`` takes
+    ``sample_weight``), even when the class's own method takes none: such a
+    method has no parameter to request and, as its docstring says, does nothing.
+    """
+    hidden = ["scorer"]
+    for name in dir(cls):
+        if re.fullmatch(r"set_\w+_request", name):
+            if list(inspect.signature(getattr(cls, name)).parameters) == ["self"]:
+                hidden.append(name)
+    return hidden
+
+
+# Read by _templates/autosummary/class.rst: per class, public members not to list.
+autosummary_context = {
+    "skrnn_hidden_members": {
+        f"skrnn.{name}": _hidden_members(getattr(skrnn, name))
+        for name in skrnn.__all__
+        if inspect.isclass(getattr(skrnn, name))
+    }
+}
 # Class pages list the methods through the template, not numpydoc.
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
@@ -95,6 +131,14 @@ numpydoc_xref_aliases = {
     "keras.Model": ":class:`keras.Model`",
     "PeepholeLSTMCell": ":class:`~skrnn.layers.PeepholeLSTMCell`",
 }
+
+# -- Math ----------------------------------------------------------------------
+
+# The pages must render their formulas with no network, so MathJax is not taken
+# from its CDN (Sphinx's default) but from _static: MathJax 3's single-file
+# TeX-to-SVG build with every TeX extension included, so that it fetches neither
+# fonts nor extensions (_static/mathjax/README.md says where it comes from).
+mathjax_path = "mathjax/tex-svg-full.js"
 
 # -- intersphinx ---------------------------------------------------------------
 
@@ -128,11 +172,17 @@ sphinx_gallery_conf = {
     # The Figures skrnn.plotting builds without pyplot (first: see
     # sphinxext/skrnn_gallery.py), then pyplot's figures.
     "image_scrapers": ("skrnn_gallery.unmanaged_figure_scraper", "matplotlib"),
+    # Each figure also at twice its resolution, which screens of high pixel
+    # density (most laptops) pick through the <img> srcset.
+    "image_srcset": ["2x"],
     # API pages list the examples that use each object.
     "backreferences_dir": "generated/backreferences",
     "doc_module": ("skrnn",),
     "show_memory": False,
     "remove_config_comments": True,
+    # No sg_execution_times pages: sphinx-gallery's table of timings loads
+    # jQuery and DataTables from CDNs. Each example states its running time.
+    "write_computation_times": False,
 }
 
 # -- HTML ----------------------------------------------------------------------
@@ -158,6 +208,10 @@ html_theme_options = {
 html_sidebars = {
     # The landing page has no sidebar: its toctree is the navbar.
     "index": [],
+    # A page with no sub-pages would show an empty "Section Navigation"; without
+    # the sidebar, its text and code blocks get the width.
+    "install": [],
+    "cli": [],
 }
 html_context = {"default_mode": "light"}
 
@@ -205,6 +259,20 @@ def _quote_trailing_underscore_names(app, what, name, obj, options, lines):
             lines[i] = head + _BARE_NAME_.sub(r"`\1`", kind)
 
 
+# -- Signatures of the Keras layers -------------------------------------------
+
+# keras.layers.Layer defines __new__(cls, *args, **kwargs), and autodoc reads a
+# class's signature from __new__ before __init__ (Python's own inspect.signature
+# takes the one the class itself defines), so the layers of skrnn.layers would show
+# "(*args, **kwargs)". Such a class gets the signature of its own __init__.
+
+
+def _constructor_signature(app, what, name, obj, options, signature, return_annotation):
+    if what == "class" and signature == "(*args, **kwargs)" and "__init__" in vars(obj):
+        return str(inspect.signature(obj)), return_annotation
+    return None
+
+
 # -- Gallery guard -------------------------------------------------------------
 
 # sphinx-gallery prints what an example writes to stderr, warnings included, in
@@ -233,4 +301,6 @@ def _report_warnings_in_examples(app, docname, source):
 def setup(app):
     # Before numpydoc (priority 500) turns the docstring into reST.
     app.connect("autodoc-process-docstring", _quote_trailing_underscore_names, priority=400)
+    # Before numpydoc (priority 500), which returns the signature it was given.
+    app.connect("autodoc-process-signature", _constructor_signature, priority=400)
     app.connect("source-read", _report_warnings_in_examples)

@@ -140,7 +140,7 @@ for name, Regressor in networks.items():
 # functions return a :class:`matplotlib.figure.Figure` that pyplot does not
 # track, so we hand it to pyplot with ``plt.figure(fig)`` (matplotlib >= 3.11)
 # for it to be shown here like any pyplot figure.
-fig = plot_learning_history(lecture_models)
+fig = plot_learning_history(lecture_models, ncols=1, figsize=(7, 8))
 fig.suptitle("Learning history, residual=False (the lecture's networks)")
 plt.figure(fig)
 plt.show()
@@ -156,6 +156,8 @@ fig = plot_predictions(
     lecture_predictions,
     naive=y_naive,
     title="S&P 500, test period: the lecture's networks (residual=False)",
+    ncols=1,
+    figsize=(7, 8),
 )
 plt.figure(fig)
 plt.show()
@@ -232,6 +234,8 @@ fig = plot_predictions(
     {name: model.predict(X_test) for name, model in residual_models.items()},
     naive=y_naive,
     title="S&P 500, test period: residual=True (skrnn's default)",
+    ncols=1,
+    figsize=(7, 8),
 )
 plt.figure(fig)
 plt.show()
@@ -244,7 +248,7 @@ plt.show()
 for name, model in residual_models.items():
     print(f"{name}: {model[-1].n_iter_} epochs, best epoch {model[-1].best_epoch_}")
 
-fig = plot_learning_history(residual_models)
+fig = plot_learning_history(residual_models, ncols=1, figsize=(7, 8))
 fig.suptitle("Learning history, residual=True")
 plt.figure(fig)
 plt.show()

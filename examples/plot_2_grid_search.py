@@ -182,16 +182,18 @@ table = pd.DataFrame(
 print(table.round(4).to_string(index=False))
 
 # %%
-# Left: mean test RMSE per candidate, with the standard deviation over the 3
+# Top: mean test RMSE per candidate, with the standard deviation over the 3
 # test folds as error bars, and the naive forecast's mean RMSE on the same
-# folds as a dashed line. Right: the same candidates by U2, each fold's RMSE
+# folds as a dashed line. Bottom: the same candidates by U2, each fold's RMSE
 # divided by the naive forecast's on that fold, where 1 is the naive level.
 labels = [
     f"w={row.window} l={row.layers}\n{'peephole' if row.peephole else 'plain'}"
     for row in table.itertuples()
 ]
 positions = np.arange(len(table))
-fig, (ax_rmse, ax_u2) = plt.subplots(1, 2, figsize=(12, 4.5), layout="constrained")
+fig, (ax_rmse, ax_u2) = plt.subplots(
+    2, 1, figsize=(7, 8), sharex=True, layout="constrained"
+)
 ax_rmse.errorbar(
     positions,
     table["mean RMSE"],
@@ -219,9 +221,9 @@ ax_u2.set_ylabel("test RMSE / naive RMSE (U2)")
 ax_u2.set_title("Mean Theil's U2")
 ax_rmse.set_ylim(bottom=0)
 ax_u2.set_ylim(bottom=1 - 2 * table["std U2"].max())
+ax_u2.set_xticks(positions, labels, fontsize=9)
+ax_u2.set_xlabel("candidate, best rank first (w = window, l = layers)")
 for ax in (ax_rmse, ax_u2):
-    ax.set_xticks(positions, labels, fontsize=8)
-    ax.set_xlabel("candidate, best rank first (w = window, l = layers)")
     ax.legend(loc="lower center", fontsize=8)
 fig.suptitle("GridSearchCV over TimeSeriesSplit(n_splits=3)")
 plt.show()

@@ -204,7 +204,9 @@ gru_curves = {
     for b in (0, 3)
 }
 
-fig, axes = plt.subplots(1, 3, figsize=(15, 4.5), sharey=True, layout="constrained")
+fig, axes = plt.subplots(
+    3, 1, figsize=(7, 10), sharex=True, sharey=True, layout="constrained"
+)
 panels = [
     ("simple RNN, W_h = g x orthogonal", rnn_curves),
     ("LSTM, forget-gate bias b_f", lstm_curves),
@@ -214,9 +216,9 @@ for ax, (title, curves) in zip(axes, panels, strict=True):
     for label, curve in curves.items():
         ax.semilogy(distance, curve, label=label)
     ax.set_title(title)
-    ax.set_xlabel("distance T - t")
+    ax.set_ylabel("mean |d y_hat / d x_t|")
     ax.legend()
-axes[0].set_ylabel("mean |d y_hat / d x_t|")
+axes[-1].set_xlabel("distance T - t")
 fig.suptitle("Vanishing and exploding gradients: what sets the per-step factor")
 plt.show()
 

@@ -101,7 +101,9 @@ print(results.round(3).to_string(index=False))
 #
 # An RMSE of 1 is what predicting 0 (no idea) gives; a perfect network has an
 # RMSE of 0 and an accuracy of 100 %.
-fig, (ax_acc, ax_rmse) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+fig, (ax_acc, ax_rmse) = plt.subplots(
+    2, 1, figsize=(7, 7), sharex=True, layout="constrained"
+)
 for name in NETWORKS:
     subset = results[results["network"] == name]
     ax_acc.plot(subset["gap"], 100 * subset["accuracy"], "o-", label=name)
@@ -110,9 +112,9 @@ ax_acc.axhline(50, color="grey", linestyle="--", label="guessing")
 ax_rmse.axhline(1, color="grey", linestyle="--", label="predicting 0")
 ax_acc.set_ylabel("test accuracy of the sign (%)")
 ax_rmse.set_ylabel("test RMSE")
+ax_rmse.set_xlabel("gap (noise steps between the marker and the answer)")
+ax_rmse.set_xticks(GAPS)
 for ax in (ax_acc, ax_rmse):
-    ax.set_xlabel("gap (noise steps between the marker and the answer)")
-    ax.set_xticks(GAPS)
     ax.legend()
 fig.suptitle("Remembering the first step across a gap")
 plt.show()
@@ -124,17 +126,18 @@ plt.show()
 # The validation loss (mean squared error of the standardised target) per
 # epoch shows *when* a network found the marker: a network that has not found
 # it sits near 1, the variance of the target, and drops once it has.
-fig, axes = plt.subplots(1, len(GAPS), figsize=(15, 4), sharey=True)
+fig, axes = plt.subplots(
+    len(GAPS), 1, figsize=(7, 9), sharex=True, sharey=True, layout="constrained"
+)
 for ax, gap in zip(axes, GAPS, strict=True):
     for name in NETWORKS:
         val_loss = histories[gap, name]
         ax.plot(np.arange(1, len(val_loss) + 1), val_loss, label=name)
     ax.set_title(f"gap = {gap}")
-    ax.set_xlabel("epoch")
+    ax.set_ylabel("validation loss")
     ax.legend()
-axes[0].set_ylabel("validation loss")
+axes[-1].set_xlabel("epoch")
 fig.suptitle("Validation loss per epoch")
-fig.tight_layout()
 plt.show()
 
 # %%

@@ -122,7 +122,7 @@ print(summary.round(3).to_string())
 # The validation loss per epoch of every run. A run that has not learnt the
 # timing stays near 1 (the variance of the standardised target); one that has,
 # drops towards 0, often suddenly.
-fig, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
+fig, ax = plt.subplots(figsize=(7, 5), layout="constrained")
 colors = {False: "tab:blue", True: "tab:orange"}
 for (peephole, seed), val_loss in histories.items():
     ax.plot(
@@ -135,7 +135,8 @@ for (peephole, seed), val_loss in histories.items():
 ax.set_xlabel("epoch")
 ax.set_ylabel("validation loss (MSE of the standardised target)")
 ax.set_title(f"Firing exactly K = {K} steps after the spike")
-ax.legend(ncols=2, fontsize=8)
+# Below the plot, where it hides no curve: plain runs left, peephole runs right.
+fig.legend(loc="outside lower center", ncols=2)
 plt.show()
 
 # %%
@@ -146,7 +147,9 @@ plt.show()
 # spike: a network that times perfectly answers 1 at ``K`` and 0 at every
 # other delay. One curve per run.
 delays = np.sort(np.unique(delay_test))
-fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True, layout="constrained")
+fig, axes = plt.subplots(
+    2, 1, figsize=(7, 7), sharex=True, sharey=True, layout="constrained"
+)
 for ax, peephole in zip(axes, (False, True), strict=True):
     for seed in SEEDS:
         y_pred = predictions[peephole, seed]
@@ -160,10 +163,10 @@ for ax, peephole in zip(axes, (False, True), strict=True):
         )
     ax.plot(delays, (delays == K).astype(float), "k.", label="target")
     ax.set_title(f"{'peephole' if peephole else 'plain'} LSTM")
-    ax.set_xlabel("steps since the spike")
-    ax.set_xticks(delays)
+    ax.set_ylabel("mean output on the test sequences")
     ax.legend()
-axes[0].set_ylabel("mean output on the test sequences")
+axes[-1].set_xlabel("steps since the spike")
+axes[-1].set_xticks(delays)
 plt.show()
 
 # %%

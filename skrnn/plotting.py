@@ -15,6 +15,7 @@ state (current figure, open figures) alone. Save the result with
 ``fig.savefig(path)``; in a notebook, the returned figure displays itself.
 """
 
+import numbers
 from collections.abc import Mapping
 
 import numpy as np
@@ -34,6 +35,30 @@ def _check_mapping(value, arg, example):
         )
     if not value:
         raise ValueError(f"{arg} is empty: pass at least one entry, e.g. {example}")
+
+
+def _grid_shape(n, ncols):
+    """``(rows, columns)`` of `n` subplots in rows of `ncols` (one row when None)."""
+    if ncols is None:
+        return 1, n
+    if isinstance(ncols, bool) or not isinstance(ncols, numbers.Integral) or ncols < 1:
+        raise ValueError(
+            f"ncols must be a positive integer (1 stacks the subplots) or None "
+            f"(all in one row); got {ncols!r}"
+        )
+    ncols = min(int(ncols), n)
+    return -(-n // ncols), ncols
+
+
+def _subplots(fig, n, nrows, ncols, **kwargs):
+    """The first `n` Axes of an `nrows` x `ncols` grid, in reading order.
+
+    The cells of the last row that no model fills are removed.
+    """
+    axes = fig.subplots(nrows, ncols, squeeze=False, **kwargs).ravel()
+    for ax in axes[n:]:
+        ax.remove()
+    return list(axes[:n])
 
 
 def _fitted_network(name, obj):
@@ -79,12 +104,13 @@ def _fitted_network(name, obj):
     return loss, val_loss, best
 
 
-def plot_learning_history(models, *, ylim=None, figsize=None):
+def plot_learning_history(models, *, ylim=None, figsize=None, ncols=None):
     """Plot the training and validation loss per epoch of fitted networks.
 
     The lecture's "Learning History" figure: one subplot per model, side by
-    side, with the loss of the training rows (``loss``) and of the validation
-    rows that early stopping watched (``val loss``) at each epoch. A vertical
+    side (or in rows of `ncols`), with the loss of the training rows
+    (``loss``) and of the validation rows that early stopping watched
+    (``val loss``) at each epoch. A vertical
     dotted line marks the epoch whose weights early stopping kept, which the
     fitted network predicts with (its ``best_epoch_``; at 0 when no epoch beat
     the untrained network).
@@ -110,8 +136,12 @@ def plot_learning_history(models, *, ylim=None, figsize=None):
         subplot scale to its own curves.
 
     figsize : tuple of (float, float), default=None
-        Figure size in inches; None gives 5 inches of width per model and 4 of
-        height.
+        Figure size in inches; None gives 5 inches of width per column of
+        subplots and 4 of height per row.
+
+    ncols : int, default=None
+        Subplots per row, filled in the dict's order; 1 stacks them in one
+        column, which suits a narrow page. None puts them all in one row.
 
     Returns
     -------
@@ -124,7 +154,7 @@ def plot_learning_history(models, *, ylim=None, figsize=None):
         If `models` is empty, or an entry holds no network with a learning
         history (e.g. a :class:`~skrnn.PersistenceRegressor`, an unfitted
         network, or a search fitted with ``refit=False``); the message names
-        the entry.
+        the entry. If `ncols` is not a positive integer or None.
 
     TypeError
         If `models` is not a dict.
@@ -150,12 +180,19 @@ def plot_learning_history(models, *, ylim=None, figsize=None):
     >>> [ax.get_title() for ax in fig.axes]
     ['LSTM', 'GRU']
     >>> fig.savefig("learning_history.png")  # doctest: +SKIP
+
+    Stacked, one subplot above the other:
+
+    >>> fig = plot_learning_history({"LSTM": lstm, "GRU": gru}, ncols=1)
+    >>> [ax.get_subplotspec().rowspan.start for ax in fig.axes]
+    [0, 1]
     """
     _check_mapping(models, "models", "{'LSTM': fitted_lstm}")
     curves = {name: _fitted_network(name, obj) for name, obj in models.items()}
     n = len(curves)
-    fig = Figure(figsize=figsize or (5.0 * n, 4.0), layout="constrained")
-    axes = fig.subplots(1, n, squeeze=False)[0]
+    nrows, ncols = _grid_shape(n, ncols)
+    fig = Figure(figsize=figsize or (5.0 * ncols, 4.0 * nrows), layout="constrained")
+    axes = _subplots(fig, n, nrows, ncols)
     for ax, (name, (loss, val_loss, best)) in zip(axes, curves.items(), strict=True):
         ax.plot(np.arange(1, loss.size + 1), loss, label="loss")
         if val_loss is not None:
@@ -204,13 +241,14 @@ def plot_predictions(
     title="Predictions on the test period",
     ylabel="price",
     figsize=None,
+    ncols=None,
 ):
     """Plot the real price of the test period against each model's prediction.
 
-    The lecture's prediction figure: one subplot per model, side by side and
-    sharing the price axis, each with the real price and that model's
-    prediction, and, when given, the naive forecast "tomorrow = today" as a
-    thin grey dashed line, the baseline a useful network must beat.
+    The lecture's prediction figure: one subplot per model, side by side (or in
+    rows of `ncols`) and sharing the price axis, each with the real price and
+    that model's prediction, and, when given, the naive forecast "tomorrow =
+    today" as a thin grey dashed line, the baseline a useful network must beat.
 
     Predictions for several horizons (2-D, one column per horizon, as
     :func:`~skrnn.datasets.make_forecast_xy` makes the target for a list of
@@ -249,8 +287,12 @@ default=None
         The label of the shared value axis.
 
     figsize : tuple of (float, float), default=None
-        Figure size in inches; None gives 5 inches of width per model and 4 of
-        height.
+        Figure size in inches; None gives 5 inches of width per column of
+        subplots and 4 of height per row.
+
+    ncols : int, default=None
+        Subplots per row, filled in the dict's order; 1 stacks them in one
+        column, which suits a narrow page. None puts them all in one row.
 
     Returns
     -------
@@ -263,7 +305,7 @@ default=None
         If `predictions` is empty, or a prediction, `naive` or `index` does not
         have one value per row of `y_true` (the message names the entry and
         both lengths), or a prediction has a different number of horizons than
-        a 2-D `y_true`.
+        a 2-D `y_true`, or `ncols` is not a positive integer or None.
 
     TypeError
         If `predictions` is not a dict.
@@ -305,11 +347,15 @@ default=None
         _check_length(naive, "naive", truth.shape[0])
 
     n_models = len(model_values)
-    fig = Figure(figsize=figsize or (5.0 * n_models, 4.0), layout="constrained")
-    axes = fig.subplots(1, n_models, sharey=True, squeeze=False)[0]
-    for ax, (name, values) in zip(axes, model_values.items(), strict=True):
-        _draw_prediction(ax, x, truth, values, naive, name)
-    axes[0].set_ylabel(ylabel)
+    nrows, ncols = _grid_shape(n_models, ncols)
+    fig = Figure(figsize=figsize or (5.0 * ncols, 4.0 * nrows), layout="constrained")
+    # Every subplot has the same x values: stacked ones share the axis, which
+    # only the lowest subplot of each column labels.
+    axes = _subplots(fig, n_models, nrows, ncols, sharex=True, sharey=True)
+    for i, (ax, (name, values)) in enumerate(zip(axes, model_values.items(), strict=True)):
+        _draw_prediction(ax, x, truth, values, naive, name, x_axis=i + ncols >= n_models)
+    for ax in axes[::ncols]:  # the first of each row
+        ax.set_ylabel(ylabel)
     fig.suptitle(title)
     return fig
 
@@ -342,8 +388,11 @@ def _checked_prediction(values, what, truth):
     return values
 
 
-def _draw_prediction(ax, x, truth, values, naive, name):
-    """One model's subplot: the real price, its prediction, the naive forecast."""
+def _draw_prediction(ax, x, truth, values, naive, name, x_axis):
+    """One model's subplot: the real price, its prediction, the naive forecast.
+
+    `x_axis` says whether the subplot labels the shared x axis (none below it).
+    """
     ax.plot(x, truth[:, 0], label="real price")
     ax.plot(x, values[:, 0], label=f"{name} prediction")
     n_horizons = max(truth.shape[1], values.shape[1])
@@ -360,7 +409,9 @@ def _draw_prediction(ax, x, truth, values, naive, name):
         n_horizons = max(n_horizons, naive.shape[1])
     ax.set_title(str(name) if n_horizons == 1 else f"{name} (horizon 1 of {n_horizons})")
     dates = _is_datetime_like(x)
-    ax.set_xlabel("date" if dates else "time step")
+    ax.tick_params(axis="x", labelbottom=x_axis)
+    if x_axis:
+        ax.set_xlabel("date" if dates else "time step")
     if dates:
         # What Figure.autofmt_xdate does, which a constrained layout refuses
         # (with a warning) on recent matplotlib.

@@ -1,12 +1,14 @@
-"""The documentation covers every public name.
+"""The documentation covers every public name and works offline.
 
 The Sphinx build (``make docs``) checks the pages it builds; these
 tests check, without Sphinx, that nothing public is missing from them: each
 public name is listed in the API reference and has a doctested ``Examples``
-section (run by ``--doctest-modules``).
+section (run by ``--doctest-modules``). They also check the check that the
+build runs on its pages, that no page loads anything from the network.
 """
 
 import importlib
+import importlib.util
 import inspect
 import re
 from pathlib import Path
@@ -83,3 +85,63 @@ def test_public_docstring_has_doctested_examples(module_name, name):
     examples = [section for section in sections if section.startswith("Examples\n")]
     assert examples, f"{module_name}.{name} has no Examples section"
     assert ">>> " in examples[0], f"{module_name}.{name}: Examples has no doctest"
+
+
+def _offline_check():
+    """docs/sphinxext/skrnn_offline.py, which the docs build runs after writing the pages."""
+    path = API_RST.parent / "sphinxext" / "skrnn_offline.py"
+    spec = importlib.util.spec_from_file_location("skrnn_offline", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+NETWORK_PAGE = """<html><head>
+<script src="https://cdn.example.org/mathjax.js"></script>
+<link rel="stylesheet" href="//cdn.example.org/theme.css">
+<link rel="preload" as="font" href="http://fonts.example.org/a.woff2">
+<style>body { background: url('https://img.example.org/bg.png'); }</style>
+</head><body>
+<img src="_images/local.png" srcset="_images/local.png, https://img.example.org/fig@2x.png 2x">
+<div style="background-image: url(//img.example.org/x.png)"></div>
+</body></html>
+"""
+OFFLINE_PAGE = """<html><head>
+<script src="_static/mathjax/tex-svg-full.js"></script>
+<link rel="stylesheet" href="_static/skrnn.css">
+<link rel="canonical" href="https://skrnn.example.org/index.html">
+<style>/* from https://example.org */
+.x { background: url("data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg'/>"); }
+</style>
+</head><body>
+<a href="https://scikit-learn.org/stable/">scikit-learn</a>
+<img src="_images/fig.png" srcset="_images/fig.png, _images/fig_2_00x.png 2x">
+<pre>&lt;script src="https://cdn.example.org/x.js"&gt;</pre>
+</body></html>
+"""
+
+
+def test_offline_check_lists_every_network_resource(tmp_path):
+    (tmp_path / "page.html").write_text(NETWORK_PAGE)
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "_static" / "theme.css").write_text(
+        '/* https://example.org */\n@import "https://fonts.example.org/css";\n'
+        "@font-face { src: url(https://fonts.example.org/f.woff2); }\n"
+    )
+    problems = _offline_check().find_network_assets(tmp_path)
+    assert problems == [
+        "page.html:2: <script src> loads https://cdn.example.org/mathjax.js",
+        'page.html:3: <link rel="stylesheet"> loads //cdn.example.org/theme.css',
+        'page.html:4: <link rel="preload"> loads http://fonts.example.org/a.woff2',
+        "page.html:5: <style> loads https://img.example.org/bg.png",
+        "page.html:7: <img srcset> loads https://img.example.org/fig@2x.png",
+        "page.html:8: <div style> loads //img.example.org/x.png",
+        "_static/theme.css:2: url() or @import loads https://fonts.example.org/css",
+        "_static/theme.css:3: url() or @import loads https://fonts.example.org/f.woff2",
+    ]
+
+
+def test_offline_check_accepts_local_resources_and_links(tmp_path):
+    (tmp_path / "index.html").write_text(OFFLINE_PAGE)
+    (tmp_path / "skrnn.css").write_text('/* https://example.org */\n.a { src: url("f.woff2"); }\n')
+    assert _offline_check().find_network_assets(tmp_path) == []

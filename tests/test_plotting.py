@@ -275,3 +275,63 @@ def test_plotting_leaves_pyplot_state_alone(data):
     plot_learning_history({"LSTM": FakeNetwork().fit(*data)})
     plot_predictions(Y, PREDICTIONS)
     assert plt.get_fignums() == before
+
+
+# ------------------------------------------------------------------- layout
+
+
+def grid_positions(fig):
+    """(row, column) of each Axes, in the figure's order."""
+    return [
+        (ax.get_subplotspec().rowspan.start, ax.get_subplotspec().colspan.start) for ax in fig.axes
+    ]
+
+
+THREE = {"RNN": Y - 1, "LSTM": Y + 1, "GRU": Y}
+
+
+def test_subplots_are_side_by_side_by_default(data):
+    fig = plot_predictions(Y, THREE)
+    assert grid_positions(fig) == [(0, 0), (0, 1), (0, 2)]
+    assert tuple(fig.get_size_inches()) == pytest.approx((15, 4))
+
+
+@pytest.mark.parametrize(
+    ("ncols", "positions", "size"),
+    [
+        (1, [(0, 0), (1, 0), (2, 0)], (5, 12)),
+        (2, [(0, 0), (0, 1), (1, 0)], (10, 8)),
+        (5, [(0, 0), (0, 1), (0, 2)], (15, 4)),
+    ],
+)
+def test_ncols_fills_rows_in_dict_order(data, ncols, positions, size):
+    models = {name: FakeNetwork().fit(*data) for name in THREE}
+    for fig in (
+        plot_predictions(Y, THREE, ncols=ncols),
+        plot_learning_history(models, ncols=ncols),
+    ):
+        assert grid_positions(fig) == positions
+        assert [ax.get_title() for ax in fig.axes] == list(THREE)
+        assert tuple(fig.get_size_inches()) == pytest.approx(size)
+
+
+def test_stacked_predictions_label_each_axis_once_per_row_or_column():
+    fig = plot_predictions(Y, THREE, ncols=2, ylabel="index points")
+    assert [ax.get_ylabel() for ax in fig.axes] == ["index points", "", "index points"]
+    # The x axis is shared: labelled under the lowest subplot of each column,
+    # including the one with an empty cell below it.
+    assert [ax.get_xlabel() for ax in fig.axes] == ["", "time step", "time step"]
+    fig.canvas.draw()
+    shows_x_ticks = [
+        any(label.get_visible() and label.get_text() for label in ax.get_xticklabels())
+        for ax in fig.axes
+    ]
+    assert shows_x_ticks == [False, True, True]
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, "1", True])
+def test_ncols_not_a_positive_integer_raises(data, bad):
+    with pytest.raises(ValueError, match="ncols must be a positive integer"):
+        plot_predictions(Y, THREE, ncols=bad)
+    with pytest.raises(ValueError, match="ncols must be a positive integer"):
+        plot_learning_history({"LSTM": FakeNetwork().fit(*data)}, ncols=bad)

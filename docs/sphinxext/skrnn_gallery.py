@@ -25,6 +25,9 @@ _SEEN = "_skrnn_seen_figures"
 def unmanaged_figure_scraper(block, block_vars, gallery_conf, **kwargs):
     """Save the new Figures that pyplot does not manage, after each code block.
 
+    Each is saved at 1x and at the densities of ``image_srcset`` (2x for
+    skrnn's pages), like the figures of sphinx-gallery's matplotlib scraper.
+
     A figure is new when the example's variables did not hold it after an
     earlier block. Figures that pyplot manages (``figure.canvas.manager`` set)
     are left to the matplotlib scraper, which runs next and closes them, and
@@ -43,8 +46,27 @@ def unmanaged_figure_scraper(block, block_vars, gallery_conf, **kwargs):
             seen.append(fig)
             if getattr(fig.canvas, "manager", None) is None:
                 figures.append(fig)
-    image_paths = []
+    image_paths, srcset_paths = [], []
     for fig, image_path in zip(figures, block_vars["image_path_iterator"], strict=False):
+        image_path = PurePosixPath(image_path)
         fig.savefig(image_path, **kwargs)
-        image_paths.append(PurePosixPath(image_path))
-    return figure_rst(image_paths, gallery_conf["src_dir"])
+        srcset_paths.append({0: image_path, **_save_srcset(fig, image_path, gallery_conf, kwargs)})
+        image_paths.append(image_path)
+    return figure_rst(image_paths, gallery_conf["src_dir"], srcsetpaths=srcset_paths)
+
+
+def _save_srcset(fig, image_path, gallery_conf, kwargs):
+    """Save `fig` again at each density of ``image_srcset`` (e.g. 2x), as
+    sphinx-gallery's matplotlib scraper does, and return ``{density: path}``."""
+    import matplotlib
+
+    dpi = kwargs.get("dpi", matplotlib.rcParams["savefig.dpi"])
+    if dpi == "figure":
+        dpi = fig.dpi
+    paths = {}
+    for density in gallery_conf["image_srcset"]:
+        suffix = f"{density:.2f}".replace(".", "_")
+        path = image_path.with_name(f"{image_path.stem}_{suffix}x{image_path.suffix}")
+        fig.savefig(path, **{**kwargs, "dpi": density * dpi})
+        paths[density] = path
+    return paths
