@@ -19,6 +19,7 @@ _PUBLIC = {
     "PersistenceRegressor": "skrnn._baseline",
     "RNNRegressor": "skrnn._recurrent",
     "SlidingWindowTransformer": "skrnn._window",
+    "diebold_mariano": "skrnn._significance",
     "make_u2_scorer": "skrnn._baseline",
     "theil_u2": "skrnn._baseline",
 }
