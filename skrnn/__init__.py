@@ -18,6 +18,7 @@ _PUBLIC = {
     "LSTMRegressor": "skrnn._recurrent",
     "PersistenceRegressor": "skrnn._baseline",
     "RNNRegressor": "skrnn._recurrent",
+    "RidgeAutoregressor": "skrnn._linear",
     "SlidingWindowTransformer": "skrnn._window",
     "diebold_mariano": "skrnn._significance",
     "make_u2_scorer": "skrnn._baseline",
