@@ -4,13 +4,12 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 from sklearn.base import clone
-from sklearn.linear_model import Ridge
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler
 
 from skrnn import PersistenceRegressor, RidgeAutoregressor, SlidingWindowTransformer
-from skrnn.datasets import load_sunspots, make_forecast_xy
+from skrnn.datasets import load_sp500, load_sunspots, make_forecast_xy
 
 
 def ar2_windows(n=2000, seed=0):
@@ -23,8 +22,11 @@ def ar2_windows(n=2000, seed=0):
     return windows, x[2:]
 
 
-def rmse(a, b):
-    return float(np.sqrt(np.mean((np.asarray(a) - np.asarray(b)) ** 2)))
+def rmse_after(regressor, window, X, y, n_train):
+    """RMSE on rows n_train onward of a pipeline fitted on the rows before."""
+    pipe = make_pipeline(MinMaxScaler(), SlidingWindowTransformer(window=window), regressor)
+    y_pred = pipe.fit(X.iloc[:n_train], y.iloc[:n_train]).predict(X.iloc[n_train:])
+    return float(np.sqrt(np.mean((y.iloc[n_train:].to_numpy() - y_pred) ** 2)))
 
 
 def test_least_squares_recovers_an_autoregression_newest_step_last():
@@ -44,19 +46,48 @@ def test_penalty_does_not_depend_on_the_units_of_y():
     assert_allclose(in_thousands, 1000.0 * in_units + 5.0, rtol=1e-10)
 
 
-def test_penalty_shrinks_the_coefficients():
+def test_penalty_shrinks_the_weight_of_earlier_steps():
     X, y = ar2_windows(n=300)
     small = RidgeAutoregressor(alpha=0.0).fit(X, y).coef_
     large = RidgeAutoregressor(alpha=100.0).fit(X, y).coef_
-    assert np.abs(large).sum() < 0.5 * np.abs(small).sum()
+    assert abs(large[0, 0]) < 0.5 * abs(small[0, 0])
 
 
-def test_coefficients_are_the_standardised_ridge_in_y_units():
+def test_penalty_falls_on_the_differences_from_the_newest_step_only():
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(80, 3, 2)), rng.normal(size=80)
+    alpha = 3.0
+    model = RidgeAutoregressor(alpha=alpha).fit(X, y)
+    # The same penalised least squares, solved directly: standardised y on an
+    # intercept, the newest step and each earlier step minus the newest, with
+    # rows sqrt(alpha) * I appended for the differences only.
+    newest = X[:, -1, :]
+    changes = (X[:, :-1, :] - newest[:, np.newaxis, :]).reshape(80, -1)
+    design = np.c_[np.ones(80), newest, changes]
+    penalty = np.c_[np.zeros((4, 3)), np.sqrt(alpha) * np.eye(4)]
+    target = np.r_[(y - y.mean()) / y.std(), np.zeros(4)]
+    beta = np.linalg.lstsq(np.r_[design, penalty], target, rcond=None)[0]
+    assert_allclose(model.predict(X), design @ beta * y.std() + y.mean(), rtol=1e-9)
+    earlier = beta[3:].reshape(2, 2)
+    expected = np.r_[earlier, [beta[1:3] - earlier.sum(axis=0)]] * y.std()
+    assert_allclose(model.coef_, expected, rtol=1e-9)
+
+
+def test_large_penalty_leaves_the_least_squares_line_from_the_newest_step():
     X, y = ar2_windows(n=300)
-    model = RidgeAutoregressor(alpha=3.0).fit(X, y)
-    ridge = Ridge(alpha=3.0).fit(X, (y - y.mean()) / y.std())
-    assert_allclose(model.coef_[:, 0], ridge.coef_ * y.std(), rtol=1e-10)
-    assert_allclose(model.predict(X), ridge.predict(X) * y.std() + y.mean(), rtol=1e-10)
+    heavy = RidgeAutoregressor(alpha=1e9).fit(X, y)
+    newest_only = RidgeAutoregressor().fit(X[:, -1:], y)
+    assert_allclose(heavy.predict(X), newest_only.predict(X[:, -1:]), rtol=1e-6)
+    assert heavy.coef_[0, 0] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_ties_the_naive_forecast_on_a_random_walk_at_the_default_penalty():
+    X, y = make_forecast_xy(load_sp500().iloc[-1000:])
+    n = 750
+    ratio = rmse_after(RidgeAutoregressor(), 20, X, y, n) / rmse_after(
+        PersistenceRegressor(), 1, X, y, n
+    )
+    assert ratio < 1.02
 
 
 def test_window_with_missing_leading_steps_reads_as_a_shorter_window():
@@ -93,15 +124,12 @@ def test_every_row_gets_a_prediction_in_a_pipeline(sunspots):
     assert np.isfinite(in_sample).all()
 
 
-def test_beats_the_naive_forecast_on_the_sunspot_cycle(sunspots):
-    X_train, y_train, X_test, y_test = sunspots
-
-    def test_rmse(regressor, window):
-        pipe = make_pipeline(MinMaxScaler(), SlidingWindowTransformer(window=window), regressor)
-        return rmse(y_test, pipe.fit(X_train, y_train).predict(X_test))
-
-    ratio = test_rmse(RidgeAutoregressor(alpha=0.1), 11) / test_rmse(PersistenceRegressor(), 1)
-    assert ratio < 0.8
+def test_beats_the_naive_forecast_on_the_sunspot_cycle():
+    X, y = make_forecast_xy(load_sunspots())
+    ratio = rmse_after(RidgeAutoregressor(), 11, X, y, 231) / rmse_after(
+        PersistenceRegressor(), 1, X, y, 231
+    )
+    assert ratio < 0.7
 
 
 def test_several_outputs_are_fitted_each_as_alone():
