@@ -18,7 +18,9 @@ _PUBLIC = {
     "LSTMRegressor": "skrnn._recurrent",
     "PersistenceRegressor": "skrnn._baseline",
     "RNNRegressor": "skrnn._recurrent",
+    "RidgeAutoregressor": "skrnn._linear",
     "SlidingWindowTransformer": "skrnn._window",
+    "diebold_mariano": "skrnn._significance",
     "make_u2_scorer": "skrnn._baseline",
     "theil_u2": "skrnn._baseline",
 }

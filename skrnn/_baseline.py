@@ -17,6 +17,13 @@ class PersistenceRegressor(RegressorMixin, BaseEstimator):
     ending on day ``t``, the price of day ``t``. On daily index closes this is
     very hard to beat, so every comparison of skrnn's networks should show it.
 
+    With ``season=m`` it is the seasonal naive forecast instead: the value of
+    the same point of the last season observed, ``m * ceil(horizon / m)`` rows
+    before the forecast day (for monthly data with ``season=12`` and
+    ``horizon=1``, next month's forecast is the value of that month a year
+    earlier, 11 steps before the newest of the window). It is the fair bar on
+    a seasonal series. ``season=1`` is the plain naive forecast.
+
     It sits in the same pipelines as the networks
     (``MinMaxScaler -> SlidingWindowTransformer -> PersistenceRegressor``) and
     answers in ``y``'s units although its input may be scaled: `fit` recovers
@@ -36,7 +43,14 @@ class PersistenceRegressor(RegressorMixin, BaseEstimator):
 
     horizon : int, default=1
         How many rows ahead the first column of ``y`` lies (``horizon`` of
-        :func:`~skrnn.datasets.make_forecast_xy`). Only `fit` uses it.
+        :func:`~skrnn.datasets.make_forecast_xy`). With ``season=1`` only
+        `fit` uses it.
+
+    season : int, default=1
+        Length of the season in rows (12 for monthly data with a yearly
+        season). Above 1, ``y`` must have one output and the windows must be
+        long enough to hold the value one season back: at least
+        ``season * ceil(horizon / season) - horizon + 1`` steps.
 
     Attributes
     ----------
@@ -64,16 +78,27 @@ class PersistenceRegressor(RegressorMixin, BaseEstimator):
     array([10., 11., 13., 12., 14.])
     >>> round(naive.coef_, 6), round(naive.intercept_, 6)
     (1.0, 0.0)
+
+    The seasonal naive forecast of a quarterly series, from windows of four
+    quarters: next quarter as the same quarter a year before.
+
+    >>> quarters = np.array([1.0, 5.0, 3.0, 2.0, 1.5, 5.5, 3.5, 2.5, 2.0, 6.0])
+    >>> windows = np.lib.stride_tricks.sliding_window_view(quarters[:-1], 4)
+    >>> seasonal = PersistenceRegressor(season=4).fit(windows, quarters[4:])
+    >>> seasonal.predict(windows)
+    array([1. , 5. , 3. , 2. , 1.5, 5.5])
     """
 
     _parameter_constraints: dict = {
         "feature": [Interval(Integral, None, None, closed="neither")],
         "horizon": [Interval(Integral, 1, None, closed="left")],
+        "season": [Interval(Integral, 1, None, closed="left")],
     }
 
-    def __init__(self, feature=0, *, horizon=1):
+    def __init__(self, feature=0, *, horizon=1, season=1):
         self.feature = feature
         self.horizon = horizon
+        self.season = season
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
@@ -92,13 +117,21 @@ class PersistenceRegressor(RegressorMixin, BaseEstimator):
         self : object
             The fitted baseline.
         """
-        newest = self._newest(X, reset=True)
+        X = self._check_windows(X, reset=True)
+        newest = self._step_value(X, 0)
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
             )
         y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
         check_consistent_length(newest, y)
+        if self.season > 1:
+            if y.ndim == 2 and y.shape[1] > 1:
+                raise ValueError(
+                    f"season={self.season} forecasts one horizon, but y has {y.shape[1]} "
+                    "columns; fit one PersistenceRegressor per horizon."
+                )
+            self._check_window_length(X)
         self._y_shape = y.shape[1:]
         target = y if y.ndim == 1 else y[:, 0]
         h = self.horizon
@@ -123,12 +156,13 @@ class PersistenceRegressor(RegressorMixin, BaseEstimator):
         return self
 
     def predict(self, X):
-        """The newest observed value of the feature, in ``y``'s units.
+        """The newest observed value of the feature (or one season back), in ``y``'s units.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, window, n_features) or (n_samples, window)
-            Windows whose newest step is known.
+            Windows whose newest step is known (with ``season > 1``: whose step
+            one season before the forecast day is known).
 
         Returns
         -------
@@ -136,7 +170,11 @@ class PersistenceRegressor(RegressorMixin, BaseEstimator):
             The same forecast for every output (every horizon).
         """
         check_is_fitted(self)
-        forecast = self.coef_ * self._newest(X, reset=False) + self.intercept_
+        X = self._check_windows(X, reset=False)
+        back = self._steps_back()
+        if back:
+            self._check_window_length(X)
+        forecast = self.coef_ * self._step_value(X, back) + self.intercept_
         return (
             np.repeat(forecast[:, np.newaxis], self._y_shape[0], axis=1)
             if self._y_shape
@@ -151,21 +189,46 @@ class PersistenceRegressor(RegressorMixin, BaseEstimator):
         tags.target_tags.multi_output = True
         return tags
 
-    def _newest(self, X, *, reset):
+    def _check_windows(self, X, *, reset):
         X = check_windows(self, X, dtype=np.float64, reset=reset)
         if not -X.shape[2] <= self.feature < X.shape[2]:
             raise ValueError(
                 f"feature={self.feature} is out of range for X with {X.shape[2]} "
                 "feature(s) per time step."
             )
-        newest = X[:, -1, self.feature]
-        if not np.isfinite(newest).all():
-            rows = np.flatnonzero(~np.isfinite(newest))
+        return X
+
+    def _steps_back(self):
+        """How many steps before the newest the forecast value lies (0 unless seasonal)."""
+        seasons = -(-self.horizon // self.season)  # ceil: the last season observed
+        return self.season * seasons - self.horizon
+
+    def _check_window_length(self, X):
+        back = self._steps_back()
+        if X.shape[1] <= back:
             raise ValueError(
-                f"the newest step of X is not a finite number in rows "
-                f"{rows[:5].tolist()}; the naive forecast needs today's value."
+                f"season={self.season} with horizon={self.horizon} reads the value {back} "
+                f"step(s) before the newest of each window, but the windows have "
+                f"{X.shape[1]} step(s); expected windows of at least {back + 1}."
             )
-        return newest
+
+    def _step_value(self, X, back):
+        """The feature `back` steps before the newest step, which must be known."""
+        values = X[:, -1 - back, self.feature]
+        if not np.isfinite(values).all():
+            rows = np.flatnonzero(~np.isfinite(values))
+            if back == 0:
+                raise ValueError(
+                    f"the newest step of X is not a finite number in rows "
+                    f"{rows[:5].tolist()}; the naive forecast needs today's value."
+                )
+            raise ValueError(
+                f"the step {back} before the newest of X (one season before the forecast "
+                f"day) is not a finite number in rows {rows[:5].tolist()}; the seasonal "
+                "naive forecast needs that value: the window reaches back before the "
+                "series starts."
+            )
+        return values
 
 
 def theil_u2(y_true, y_pred, y_naive):

@@ -1,6 +1,7 @@
 """PersistenceRegressor and Theil's U2: the naive forecast every model must beat."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
@@ -9,7 +10,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler
 
 from skrnn import PersistenceRegressor, SlidingWindowTransformer, make_u2_scorer, theil_u2
-from skrnn.datasets import load_sp500, make_forecast_xy
+from skrnn.datasets import load_elnino, load_sp500, make_forecast_xy
 
 
 @pytest.fixture(scope="module")
@@ -78,10 +79,72 @@ def test_usable_in_searches_and_clones(prices):
         pipe, {"slidingwindowtransformer__window": [1, 3]}, cv=TimeSeriesSplit(3)
     ).fit(X, y)
     assert len(search.cv_results_["params"]) == 2
-    assert clone(PersistenceRegressor(feature=0, horizon=2)).get_params() == {
+    assert clone(PersistenceRegressor(feature=0, horizon=2, season=12)).get_params() == {
         "feature": 0,
         "horizon": 2,
+        "season": 12,
     }
+
+
+# --- the seasonal naive forecast ---------------------------------------------------
+
+
+def test_seasonal_forecast_is_the_same_month_a_year_before_in_a_pipeline():
+    frame = load_elnino()
+    X, y = make_forecast_xy(frame, horizon=1)
+    pipe = make_pipeline(
+        MinMaxScaler(), SlidingWindowTransformer(window=12), PersistenceRegressor(season=12)
+    ).fit(X.iloc[:500], y.iloc[:500])
+    predicted = pipe.predict(X.iloc[500:])
+    # Row t forecasts month t + 1: the value of month t + 1 - 12.
+    year_before = frame["temperature"].to_numpy()[500 + 1 - 12 : len(X) + 1 - 12]
+    assert_allclose(predicted, year_before, rtol=1e-6)
+
+
+@pytest.mark.parametrize(("season", "horizon", "back"), [(4, 1, 3), (4, 4, 0), (4, 6, 2)])
+def test_seasonal_forecast_reads_the_last_season_observed(season, horizon, back):
+    series = np.arange(40.0) ** 1.5
+    X, y = make_forecast_xy(pd.DataFrame({"v": series}), horizon=horizon)
+    windows = np.lib.stride_tricks.sliding_window_view(X["v"].to_numpy(), 5)
+    targets = y.to_numpy()[4:]
+    predicted = PersistenceRegressor(horizon=horizon, season=season).fit(windows, targets)
+    # y[t] is the series at t + horizon; its forecast is the series `back` steps before t.
+    assert_allclose(predicted.predict(windows), windows[:, -1 - back], rtol=1e-12)
+
+
+def test_season_of_one_is_the_naive_forecast(prices):
+    X, y = prices
+    windows = np.lib.stride_tricks.sliding_window_view(X.iloc[:, 0].to_numpy(), 3)
+    plain = PersistenceRegressor().fit(windows, y.iloc[2:]).predict(windows)
+    assert_array_equal(
+        PersistenceRegressor(season=1).fit(windows, y.iloc[2:]).predict(windows), plain
+    )
+
+
+def test_seasonal_window_too_short_is_an_error(prices):
+    X, y = prices
+    windows = np.lib.stride_tricks.sliding_window_view(X.iloc[:, 0].to_numpy(), 5)
+    with pytest.raises(
+        ValueError, match=r"reads the value 11 step\(s\) .* expected windows of at least 12"
+    ):
+        PersistenceRegressor(season=12).fit(windows, y.iloc[4:])
+
+
+def test_seasonal_forecast_of_several_horizons_is_an_error():
+    X, Y = make_forecast_xy(load_elnino(), horizon=[1, 2])
+    windows = np.lib.stride_tricks.sliding_window_view(X.iloc[:, 0].to_numpy(), 12)
+    with pytest.raises(ValueError, match="forecasts one horizon, but y has 2 columns"):
+        PersistenceRegressor(season=12).fit(windows, Y.iloc[11:])
+
+
+def test_seasonal_value_before_the_series_starts_is_an_error():
+    X, y = make_forecast_xy(load_elnino(), horizon=1)
+    pipe = make_pipeline(
+        MinMaxScaler(), SlidingWindowTransformer(window=12), PersistenceRegressor(season=12)
+    ).fit(X.iloc[:100], y.iloc[:100])
+    # In-sample, the first 11 windows reach back before the series starts.
+    with pytest.raises(ValueError, match=r"one season before .* rows \[0, 1, 2, 3, 4\]"):
+        pipe.predict(X.iloc[:100])
 
 
 def test_theil_u2_is_the_rmse_ratio():

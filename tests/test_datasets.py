@@ -1,4 +1,4 @@
-"""Loading price CSV files, the bundled S&P 500 data and forecast pairs."""
+"""Loading price CSV files, the bundled series and forecast pairs."""
 
 import io
 import subprocess
@@ -8,7 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skrnn.datasets import load_sp500, load_stock_csv, make_forecast_xy
+from skrnn.datasets import (
+    load_elnino,
+    load_sp500,
+    load_stock_csv,
+    load_sunspots,
+    make_forecast_xy,
+)
 
 # The first rows of the lecture's Nikkei 225 file, as printed in the lecture.
 LECTURE = """\
@@ -277,6 +283,67 @@ def test_load_sp500_returns_a_new_frame_each_call():
     assert load_sp500().iloc[0, 0] != -1.0
 
 
+# --- the series with structure -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("load", "column", "shape", "first", "last", "step"),
+    [
+        (load_sunspots, "sunspots", (309, 1), "1700-01-01", "2008-01-01", pd.DateOffset(years=1)),
+        (load_elnino, "temperature", (732, 1), "1950-01-01", "2010-12-01", pd.DateOffset(months=1)),
+    ],
+)
+def test_bundled_series_have_every_period_once_without_gaps(load, column, shape, first, last, step):
+    frame = load()
+
+    assert frame.shape == shape
+    assert list(frame.columns) == [column]
+    assert frame[column].dtype == np.float64
+    assert frame.index.name == "date"
+    expected = pd.date_range(first, periods=shape[0], freq=step, name="date")
+    assert frame.index.equals(expected)
+    assert frame.index[-1] == pd.Timestamp(last)
+    assert np.isfinite(frame[column]).all()
+
+
+def test_sunspot_numbers_are_the_published_yearly_means():
+    sunspots = load_sunspots()["sunspots"]
+    # The first year, the highest (1957) and the last, as published by NOAA NGDC.
+    assert sunspots["1700-01-01"] == 5.0
+    assert sunspots.idxmax() == pd.Timestamp("1957-01-01")
+    assert sunspots.max() == 190.2
+    assert sunspots["2008-01-01"] == 2.9
+    assert (sunspots >= 0).all()
+
+
+def test_elnino_temperatures_are_the_published_monthly_means():
+    temperature = load_elnino()["temperature"]
+    assert temperature["1950-01-01"] == 23.11
+    assert temperature["2010-12-01"] == 22.07
+    # The 1997-98 El Nino, the warmest months of the record.
+    assert temperature.idxmax() == pd.Timestamp("1998-03-01")
+    # A yearly season: on average March is the warmest month, September the
+    # coolest, more than 5 degrees apart.
+    by_month = temperature.groupby(temperature.index.month).mean()
+    assert by_month.idxmax() == 3 and by_month.idxmin() == 9
+    assert by_month.max() - by_month.min() > 5.0
+
+
+@pytest.mark.parametrize("load", [load_sunspots, load_elnino])
+def test_bundled_series_are_a_new_frame_each_call(load):
+    frame = load()
+    frame.iloc[0, 0] = -1.0
+    assert load().iloc[0, 0] != -1.0
+
+
+@pytest.mark.parametrize("load", [load_sunspots, load_elnino])
+def test_bundled_series_make_forecast_pairs_without_naming_the_column(load):
+    frame = load()
+    X, y = make_forecast_xy(frame, horizon=1)
+    assert len(X) == len(frame) - 1
+    np.testing.assert_array_equal(y.to_numpy(), frame.iloc[1:, 0].to_numpy())
+
+
 # --- make_forecast_xy --------------------------------------------------------------
 
 
@@ -403,8 +470,9 @@ def test_datasets_do_not_import_keras():
     """skrnn.datasets needs only NumPy and pandas, so loading data is fast."""
     code = """
 import sys
-from skrnn.datasets import load_sp500, make_forecast_xy
+from skrnn.datasets import load_elnino, load_sp500, load_sunspots, make_forecast_xy
 make_forecast_xy(load_sp500())
+load_sunspots(), load_elnino()
 heavy = {"keras", "tensorflow", "jax", "torch", "scikeras", "sklearn", "matplotlib"}
 print(sorted(heavy & {name.split(".")[0] for name in sys.modules}))
 """

@@ -7,7 +7,7 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
-def test_load_sp500_from_an_installed_wheel(tmp_path):
+def test_bundled_series_load_from_an_installed_wheel(tmp_path):
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
          "--no-build-isolation", "--wheel-dir", str(tmp_path / "dist"), str(ROOT)],
@@ -24,7 +24,8 @@ def test_load_sp500_from_an_installed_wheel(tmp_path):
     # repository's data folder is out of reach.
     code = (
         "import skrnn.datasets as d; print(d.__file__); "
-        "print(d.load_sp500().shape, d.load_sp500(ohlcv=True).shape)"
+        "print(d.load_sp500().shape, d.load_sp500(ohlcv=True).shape, "
+        "d.load_sunspots().shape, d.load_elnino().shape)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
@@ -36,4 +37,4 @@ def test_load_sp500_from_an_installed_wheel(tmp_path):
     )
     location, shapes = result.stdout.strip().splitlines()
     assert location.startswith(str(site))
-    assert shapes == "(5031, 1) (5031, 6)"
+    assert shapes == "(5031, 1) (5031, 6) (309, 1) (732, 1)"

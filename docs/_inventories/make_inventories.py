@@ -47,6 +47,7 @@ SKLEARN = [
             "sklearn.compose.TransformedTargetRegressor",
             "sklearn.ensemble.StackingRegressor",
             "sklearn.ensemble.VotingRegressor",
+            "sklearn.linear_model.Ridge",
             "sklearn.model_selection.GridSearchCV",
             "sklearn.model_selection.TimeSeriesSplit",
             "sklearn.multioutput.MultiOutputRegressor",
