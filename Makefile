@@ -26,12 +26,14 @@ $(VENV)/.installed-jax: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(BIN)/skrnn compare
 
+# --dist loadgroup: the tests of one xdist_group (the Dask tests, which share one
+# local cluster) run in one process; all others are spread as usual.
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 # The same suite on Keras' JAX backend: skrnn must not depend on one backend.
 test-jax: $(VENV)/.installed-jax
-	KERAS_BACKEND=jax $(BIN)/python -m pytest -n 2
+	KERAS_BACKEND=jax $(BIN)/python -m pytest -n 2 --dist loadgroup
 
 $(VENV)/.installed-docs: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[tests,docs]"
