@@ -26,14 +26,16 @@ $(VENV)/.installed-jax: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(BIN)/skrnn compare
 
-# --dist loadgroup: the tests of one xdist_group (the Dask tests, which share one
-# local cluster) run in one process; all others are spread as usual.
+# The Dask tests share one local cluster of worker processes: they run on their own,
+# in one process, after the rest (spread over two pytest-xdist processes).
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 -m "not dask"
+	$(BIN)/python -m pytest -m dask tests
 
 # The same suite on Keras' JAX backend: skrnn must not depend on one backend.
 test-jax: $(VENV)/.installed-jax
-	KERAS_BACKEND=jax $(BIN)/python -m pytest -n 2 --dist loadgroup
+	KERAS_BACKEND=jax $(BIN)/python -m pytest -n 2 -m "not dask"
+	KERAS_BACKEND=jax $(BIN)/python -m pytest -m dask tests
 
 $(VENV)/.installed-docs: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[tests,docs]"

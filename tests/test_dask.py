@@ -1,8 +1,9 @@
 """Searches on a Dask cluster, through joblib's Dask backend, and ``skrnn compare --scheduler``.
 
 Every cluster here listens on 127.0.0.1 only and is closed by its fixture or test.
-The tests share one module-scoped cluster of two worker processes, and run in one
-pytest-xdist process (``make test`` passes ``--dist loadgroup``).
+The tests share one module-scoped cluster of two worker processes; ``make test`` runs
+them (marked ``dask``) on their own, after the rest of the suite, so that they are
+not split over pytest-xdist processes that would each start a cluster.
 """
 
 import logging
@@ -29,7 +30,7 @@ from skrnn.cli import main
 from skrnn.datasets import load_sp500, make_forecast_xy
 from skrnn.model_selection import compare
 
-pytestmark = pytest.mark.xdist_group("dask")
+pytestmark = pytest.mark.dask
 
 OPTIONS = dict(models=["gru"], windows=[3], units=[3], layers=[1], epochs=2, patience=1)
 N_SPLITS = 2
@@ -142,18 +143,21 @@ def test_workers_on_another_keras_backend_are_refused(client):
         check_workers(client, "other")
 
 
-def test_a_lost_worker_loses_no_fit(client, train, local_compare):
+def _kill_a_busy_worker_while(client, run):
+    """Call `run` in a thread; kill (SIGKILL) a worker process while it runs a task.
+
+    Returns what `run` returned, once it finished despite the loss.
+    """
     pids = client.run(os.getpid)
     outcome = {}
 
-    def search():
+    def target():
         try:
-            with joblib.parallel_config(backend="dask", client=client):
-                outcome["search"] = _search(local_compare).fit(*train)
+            outcome["value"] = run()
         except BaseException as exc:  # re-raised below, in the test's thread
             outcome["error"] = exc
 
-    thread = threading.Thread(target=search)
+    thread = threading.Thread(target=target)
     thread.start()
     deadline = time.monotonic() + 30
     busy = []
@@ -168,7 +172,31 @@ def test_a_lost_worker_loses_no_fit(client, train, local_compare):
     if "error" in outcome:
         raise outcome["error"]
     assert pids[busy[0]] not in client.run(os.getpid).values()  # it really was lost
-    assert_allclose(_fold_rmse(outcome["search"]), _compare_fold_rmse(local_compare))
+    return outcome["value"]
+
+
+def test_a_lost_worker_loses_no_fit_of_compare(client, frame, local_compare):
+    def run():
+        with joblib.parallel_config(backend="dask", client=client):
+            return compare(frame, n_splits=N_SPLITS, **OPTIONS)
+
+    result = _kill_a_busy_worker_while(client, run)
+    for name in ("naive", "GRU"):
+        pd.testing.assert_frame_equal(result.cv_results[name], local_compare.cv_results[name])
+    pd.testing.assert_frame_equal(result.predictions, local_compare.predictions)
+
+
+def test_a_lost_worker_loses_no_fit_of_a_grid_search_with_scattered_data(
+    client, train, local_compare
+):
+    # scatter: X and y go to every worker up front. Without it, joblib sends them to
+    # one worker, and the search fails if that worker is lost.
+    def run():
+        with joblib.parallel_config(backend="dask", client=client, scatter=list(train)):
+            return _search(local_compare).fit(*train)
+
+    search = _kill_a_busy_worker_while(client, run)
+    assert_allclose(_fold_rmse(search), _compare_fold_rmse(local_compare))
 
 
 def _write_csv(path, frame):
