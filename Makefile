@@ -26,12 +26,16 @@ $(VENV)/.installed-jax: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(BIN)/skrnn compare
 
+# The Dask tests share one local cluster of worker processes: they run on their own,
+# in one process, after the rest (spread over two pytest-xdist processes).
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 -m "not dask"
+	$(BIN)/python -m pytest -m dask tests
 
 # The same suite on Keras' JAX backend: skrnn must not depend on one backend.
 test-jax: $(VENV)/.installed-jax
-	KERAS_BACKEND=jax $(BIN)/python -m pytest -n 2
+	KERAS_BACKEND=jax $(BIN)/python -m pytest -n 2 -m "not dask"
+	KERAS_BACKEND=jax $(BIN)/python -m pytest -m dask tests
 
 $(VENV)/.installed-docs: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[tests,docs]"

@@ -157,6 +157,8 @@ intersphinx_mapping = {
     "sklearn": ("https://scikit-learn.org/stable/", "_inventories/sklearn.inv"),
     "matplotlib": ("https://matplotlib.org/stable/", "_inventories/matplotlib.inv"),
     "keras": ("https://keras.io/api/", "_inventories/keras.inv"),
+    "joblib": ("https://joblib.readthedocs.io/en/stable/", "_inventories/joblib.inv"),
+    "distributed": ("https://distributed.dask.org/en/stable/", "_inventories/distributed.inv"),
 }
 
 # -- sphinx-gallery ------------------------------------------------------------

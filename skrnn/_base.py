@@ -30,6 +30,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils._tags import RegressorTags
 from sklearn.utils.validation import check_array, check_consistent_length, check_is_fitted
 
+from skrnn._seeding import seeded_initializer
 from skrnn._validation import check_windows
 
 #: Rows per forward pass at predict time; ``predict_on_batch`` avoids the fixed
@@ -377,7 +378,8 @@ class BaseRecurrentRegressor(KerasRegressor):
             skip = keras.layers.Dense(n_outputs, name="skip")(NewestStep(name="newest_step")(steps))
             output = keras.layers.Add(name="residual")([output, skip])
         else:
-            output = keras.layers.Dense(n_outputs, name="output")(hidden)
+            kernel = seeded_initializer("glorot_uniform", self.random_state, "output", "kernel")
+            output = keras.layers.Dense(n_outputs, kernel_initializer=kernel, name="output")(hidden)
         model = keras.Model(inputs, output, name=type(self).__name__.removesuffix("Regressor"))
         model.compile(
             optimizer=keras.optimizers.Adam(learning_rate=self.learning_rate),

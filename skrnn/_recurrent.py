@@ -4,6 +4,7 @@ import keras
 
 from skrnn._base import BaseRecurrentRegressor
 from skrnn._peephole import PeepholeLSTM
+from skrnn._seeding import layer_seed, seeded_initializer
 
 _SHARED_PARAMETERS = """\
     units : int, default=32
@@ -175,7 +176,11 @@ class RNNRegressor(BaseRecurrentRegressor):
 
     def _recurrent_layer(self, *, return_sequences, name):
         return keras.layers.SimpleRNN(
-            self.units, return_sequences=return_sequences, dropout=self.dropout, name=name
+            self.units,
+            return_sequences=return_sequences,
+            dropout=self.dropout,
+            name=name,
+            **_random_parts(self.random_state, name),
         )
 
 
@@ -264,7 +269,13 @@ class LSTMRegressor(BaseRecurrentRegressor):
 
     def _recurrent_layer(self, *, return_sequences, name):
         layer = PeepholeLSTM if self.peephole else keras.layers.LSTM
-        return layer(self.units, return_sequences=return_sequences, dropout=self.dropout, name=name)
+        return layer(
+            self.units,
+            return_sequences=return_sequences,
+            dropout=self.dropout,
+            name=name,
+            **_random_parts(self.random_state, name, peephole=self.peephole),
+        )
 
 
 class GRURegressor(BaseRecurrentRegressor):
@@ -318,5 +329,24 @@ class GRURegressor(BaseRecurrentRegressor):
 
     def _recurrent_layer(self, *, return_sequences, name):
         return keras.layers.GRU(
-            self.units, return_sequences=return_sequences, dropout=self.dropout, name=name
+            self.units,
+            return_sequences=return_sequences,
+            dropout=self.dropout,
+            name=name,
+            **_random_parts(self.random_state, name),
         )
+
+
+def _random_parts(random_state, name, peephole=False):
+    """The seeded random parts of the recurrent layer `name`: initial weights and
+    dropout masks (see :mod:`skrnn._seeding`)."""
+    parts = {
+        "kernel_initializer": seeded_initializer("glorot_uniform", random_state, name, "kernel"),
+        "recurrent_initializer": seeded_initializer("orthogonal", random_state, name, "recurrent"),
+        "seed": layer_seed(random_state, name, "dropout"),
+    }
+    if peephole:
+        parts["peephole_initializer"] = seeded_initializer(
+            "glorot_uniform", random_state, name, "peephole"
+        )
+    return parts

@@ -79,6 +79,9 @@ def _parser():
     add("--n-jobs", type=int, default=-1,
         help="parallel fits, -1 for one per core (default: -1)")  # fmt: skip
     add("--seed", type=int, default=0, help="random seed of every network (default: 0)")
+    add("--scheduler", metavar="ADDRESS",
+        help="run the fits on the Dask cluster of this scheduler (tcp://host:8786), or "
+        "'local' for one worker process per core on this machine; needs skrnn[dask]")  # fmt: skip
     add("--quick", action="store_true",
         help="a tiny grid and a few epochs: a smoke run of the whole flow")  # fmt: skip
     return parser
@@ -126,6 +129,7 @@ def _write(out, result):
 
 def compare(args):
     """Run the comparison the parsed `args` describe; returns its result."""
+    from skrnn._cluster import dask_backend
     from skrnn.model_selection import compare
 
     if args.quick:
@@ -134,21 +138,22 @@ def compare(args):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     logging.getLogger("tensorflow").setLevel(logging.ERROR)
     frame = _frame(args)
-    result = compare(
-        frame,
-        horizon=args.horizon,
-        models=args.models,
-        windows=args.window,
-        units=args.units,
-        layers=args.layers,
-        residual=args.residual,
-        n_splits=args.splits,
-        epochs=args.epochs,
-        patience=args.patience,
-        random_state=args.seed,
-        n_jobs=args.n_jobs,
-        verbose=1,
-    )
+    with dask_backend(args.scheduler):
+        result = compare(
+            frame,
+            horizon=args.horizon,
+            models=args.models,
+            windows=args.window,
+            units=args.units,
+            layers=args.layers,
+            residual=args.residual,
+            n_splits=args.splits,
+            epochs=args.epochs,
+            patience=args.patience,
+            random_state=args.seed,
+            n_jobs=args.n_jobs,
+            verbose=1,
+        )
     days, test = frame.index[: len(frame) - args.horizon], result.predictions.index
     train = days[: len(days) - len(test)]
     print(f"{len(days)} days; tuning on {train[0].date()} .. {train[-1].date()}, "

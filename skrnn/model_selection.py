@@ -82,7 +82,7 @@ def compare(
 
     All fits, of every family, run as one batch of tasks through joblib, so
     ``n_jobs`` (or a joblib backend such as Dask's, through
-    :func:`joblib.parallel_config`) spreads them over cores or machines.
+    :class:`joblib.parallel_config`) spreads them over cores or machines.
 
     Parameters
     ----------
@@ -133,7 +133,7 @@ def compare(
 
     n_jobs : int or None, default=None
         Fits run in parallel: None means 1 unless in a
-        :func:`joblib.parallel_config` context, -1 one per core.
+        :class:`joblib.parallel_config` context, -1 one per core.
 
     verbose : int, default=0
         With 1 or more, each finished fit is reported on standard error as
@@ -208,8 +208,12 @@ def compare(
     parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
 
     fold_rmse = {name: np.zeros((len(c), n_splits)) for name, c in candidates.items()}
+    # In a tuple, the rows travel inside every task: joblib's Dask backend would send
+    # a large argument to one worker only, and losing that worker would fail the tasks
+    # that need it instead of running them again elsewhere.
+    train = (X_train, y_train)
     tasks = [
-        delayed(_fit_and_score)((name, i, k), pipelines[name], params, X_train, y_train, folds[k])
+        delayed(_fit_and_score)((name, i, k), pipelines[name], params, train, folds[k])
         for name, params_list in candidates.items()
         for i, params in enumerate(params_list)
         for k in range(n_splits)
@@ -221,7 +225,7 @@ def compare(
     best = {name: int(np.argmin(scores.mean(axis=1))) for name, scores in fold_rmse.items()}
     estimators, fit_seconds = {}, {}
     refits = [
-        delayed(_refit)(name, pipelines[name], candidates[name][best[name]], X_train, y_train)
+        delayed(_refit)(name, pipelines[name], candidates[name][best[name]], train)
         for name in pipelines
     ]
     for name, fitted, seconds in parallel(refits):
@@ -315,16 +319,17 @@ def _with_params(pipeline, params):
     return clone(pipeline).set_params(**{_GRID_KEYS[k]: v for k, v in params.items()})
 
 
-def _fit_and_score(key, pipeline, params, X, y, fold):
-    """Fit a candidate on a training fold; its RMSE on the test fold."""
-    train, test = fold
+def _fit_and_score(key, pipeline, params, data, fold):
+    """Fit a candidate on a training fold of ``data = (X, y)``; its RMSE on the test fold."""
+    (X, y), (train, test) = data, fold
     with _quiet_tensorflow():
         model = _with_params(pipeline, params).fit(X.iloc[train], y.iloc[train])
         return key, root_mean_squared_error(y.iloc[test], model.predict(X.iloc[test]))
 
 
-def _refit(name, pipeline, params, X, y):
-    """The chosen candidate fitted on all training rows, and the seconds it took."""
+def _refit(name, pipeline, params, data):
+    """The chosen candidate fitted on all ``data = (X, y)``, and the seconds it took."""
+    X, y = data
     with _quiet_tensorflow():
         start = time.perf_counter()
         model = _with_params(pipeline, params).fit(X, y)

@@ -1,6 +1,9 @@
 """RNNRegressor, LSTMRegressor, GRURegressor: the lecture's networks as scikit-learn regressors."""
 
 import pickle
+import random
+import threading
+import time
 from functools import partial
 
 import numpy as np
@@ -328,3 +331,27 @@ def test_residual_extrapolates_a_trend_beyond_the_training_range(Regressor):
     # below the highest training price, far from the last test price.
     assert predictions[False].max() < y[:140].max() + 0.5
     assert abs(predictions[False][-1] - y[-1]) > 5
+
+
+@pytest.mark.parametrize("Regressor", REGRESSORS, ids=lambda c: c.__name__)
+def test_same_seed_same_predictions_while_another_thread_draws_random_numbers(Regressor, data):
+    # A Dask worker's event loop draws from Python's global random while a fit runs;
+    # a seeded network must not depend on those draws.
+    X, y = data
+    reg = Regressor(**{**TINY, "layers": 1}, residual=False, dropout=0.2)
+    quiet = clone(reg).fit(X, y).predict(X)
+    stop = threading.Event()
+
+    def draw():
+        while not stop.is_set():
+            random.random()
+            time.sleep(1e-4)
+
+    thread = threading.Thread(target=draw, daemon=True)
+    thread.start()
+    try:
+        busy = clone(reg).fit(X, y).predict(X)
+    finally:
+        stop.set()
+        thread.join()
+    assert_array_equal(busy, quiet)

@@ -54,6 +54,7 @@ SKLEARN = [
             "sklearn.pipeline.Pipeline",
             "sklearn.preprocessing.MinMaxScaler",
             "sklearn.preprocessing.StandardScaler",
+            "sklearn.utils.Bunch",
             "sklearn.utils.metadata_routing.MetadataRequest",
         ],
         "py:class",
@@ -181,6 +182,17 @@ KERAS = [
     ),
 ]
 
+# Read the Docs pages, one per object under generated/.
+JOBLIB = [
+    ("joblib.parallel_config", "py:class", "generated/joblib.parallel_config.html"),
+    ("joblib.Parallel", "py:class", "generated/joblib.Parallel.html"),
+]
+
+DISTRIBUTED = [
+    ("distributed.Client", "py:class", "api.html#distributed.Client"),
+    ("distributed.LocalCluster", "py:class", "api.html#distributed.LocalCluster"),
+]
+
 PYTHON = [
     *[
         (name, "py:class", f"library/stdtypes.html#{name}")
@@ -214,6 +226,8 @@ INVENTORIES = {
     "matplotlib.inv": ("Matplotlib", "stable", MATPLOTLIB),
     "keras.inv": ("Keras", "3", KERAS),
     "python.inv": ("Python", "3", PYTHON),
+    "joblib.inv": ("joblib", "stable", JOBLIB),
+    "distributed.inv": ("Dask.distributed", "stable", DISTRIBUTED),
 }
 
 
