@@ -113,6 +113,7 @@ intersphinx_mapping = {
     "sklearn": ("https://scikit-learn.org/stable/", "_inventories/sklearn.inv"),
     "matplotlib": ("https://matplotlib.org/stable/", "_inventories/matplotlib.inv"),
     "keras": ("https://keras.io/api/", "_inventories/keras.inv"),
+    "joblib": ("https://joblib.readthedocs.io/en/stable/", "_inventories/joblib.inv"),
 }
 
 # -- sphinx-gallery ------------------------------------------------------------

@@ -349,8 +349,8 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         freq : str, DateOffset or None, default=None
             The step between forecast dates. None takes the frame index's own
             ``freq`` when it has one, else business days
-            (:class:`~pandas.offsets.BDay`), which do not know holidays: pass
-            a :class:`~pandas.offsets.CustomBusinessDay` with the exchange's
+            (:class:`~pandas.tseries.offsets.BusinessDay`), which do not know holidays: pass
+            a :class:`~pandas.tseries.offsets.CustomBusinessDay` with the exchange's
             holidays to skip them.
 
         Returns

@@ -69,7 +69,7 @@ def forecast(estimator, frame, *, horizon=1, freq=None):
     freq : str, DateOffset or None, default=None
         The step between forecast dates. None takes the frame index's own
         ``freq`` when it has one, else business days
-        (:class:`~pandas.offsets.BDay`, which do not know holidays).
+        (:class:`~pandas.tseries.offsets.BusinessDay`, which do not know holidays).
 
     Returns
     -------

@@ -54,6 +54,8 @@ SKLEARN = [
             "sklearn.preprocessing.MinMaxScaler",
             "sklearn.preprocessing.StandardScaler",
             "sklearn.utils.metadata_routing.MetadataRequest",
+            "sklearn.exceptions.NotFittedError",
+            "sklearn.utils.Bunch",
         ],
         "py:class",
     ),
@@ -130,8 +132,12 @@ PANDAS = [
             "pandas.DataFrame",
             "pandas.DatetimeIndex",
             "pandas.Index",
+            "pandas.Period",
+            "pandas.PeriodIndex",
             "pandas.Series",
             "pandas.Timestamp",
+            "pandas.tseries.offsets.BusinessDay",
+            "pandas.tseries.offsets.CustomBusinessDay",
         ],
         "py:class",
     ),
@@ -204,6 +210,8 @@ PYTHON = [
     ],
 ]
 
+JOBLIB = _generated("generated/", ["joblib.dump", "joblib.parallel_config"], "py:function")
+
 #: file name -> (project, version, entries). Versions say which documentation
 #: the URLs were written against; intersphinx shows them in link tooltips.
 INVENTORIES = {
@@ -213,6 +221,7 @@ INVENTORIES = {
     "matplotlib.inv": ("Matplotlib", "stable", MATPLOTLIB),
     "keras.inv": ("Keras", "3", KERAS),
     "python.inv": ("Python", "3", PYTHON),
+    "joblib.inv": ("joblib", "stable", JOBLIB),
 }
 
 
