@@ -216,6 +216,8 @@ def _save_models(args, frame, result):
     X, y = make_forecast_xy(frame, horizon=args.horizon)
     n_train = len(X) - len(result.predictions)
     os.makedirs(args.save, exist_ok=True)
+    print(f"saving the models to {args.save}: each is refitted on the {args.splits} folds "
+          "for the errors its intervals come from", flush=True)  # fmt: skip
     for name, pipeline in result.estimators.items():
         forecaster = ConformalForecaster(
             clone(pipeline),
