@@ -220,27 +220,28 @@ html_context = {"default_mode": "light"}
 
 # -- The command line's help ---------------------------------------------------
 
-# cli.rst includes the output of ``skrnn compare --help``, written here at each
-# build so that the page always shows the installed command's options. 78
-# columns: argparse wraps to $COLUMNS, and the page's code blocks fit that.
-_CLI_HELP = HERE / "generated" / "skrnn_compare_help.txt"
 
-
-def _write_cli_help():
+# cli.rst includes the output of ``skrnn compare --help`` and ``skrnn forecast
+# --help``, written here at each build so that the page always shows the
+# installed command's options. 78 columns: argparse wraps to $COLUMNS, and the
+# page's code blocks fit that.
+def _write_cli_help(command):
     help_text = subprocess.run(
-        [sys.executable, "-m", "skrnn.cli", "compare", "--help"],
+        [sys.executable, "-m", "skrnn.cli", command, "--help"],
         capture_output=True,
         text=True,
         check=True,
         env={**os.environ, "COLUMNS": "78"},
     ).stdout
-    _CLI_HELP.parent.mkdir(exist_ok=True)
+    path = HERE / "generated" / f"skrnn_{command}_help.txt"
+    path.parent.mkdir(exist_ok=True)
     # Rewritten only when it changes, so that Sphinx does not rebuild cli.rst.
-    if not _CLI_HELP.exists() or _CLI_HELP.read_text() != help_text:
-        _CLI_HELP.write_text(help_text)
+    if not path.exists() or path.read_text() != help_text:
+        path.write_text(help_text)
 
 
-_write_cli_help()
+for _command in ("compare", "forecast"):
+    _write_cli_help(_command)
 
 
 # -- Docstring guard -----------------------------------------------------------

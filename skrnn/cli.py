@@ -84,6 +84,10 @@ def _parser():
         "'local' for one worker process per core on this machine; needs skrnn[dask]")  # fmt: skip
     add("--quick", action="store_true",
         help="a tiny grid and a few epochs: a smoke run of the whole flow")  # fmt: skip
+    add("--save", metavar="DIR",
+        help="keep each model, refitted with its errors for intervals, as DIR/<model>.skrnn "
+        "for skrnn forecast")  # fmt: skip
+    _add_forecast_parser(commands)
     return parser
 
 
@@ -161,14 +165,137 @@ def compare(args):
     print(_table(result.results))
     _write(args.out, result)
     print(f"wrote results.csv, learning_history.png and predictions.png to {args.out}")
+    if args.save:
+        _save_models(args, frame, result)
     return result
+
+
+_FORECAST_DESCRIPTION = (
+    "Forecast the days after the data with a model that skrnn compare --save kept (or "
+    "that skrnn.forecasting.save_model wrote), with prediction intervals: prints a dated "
+    "table and writes forecast.csv and forecast.png. The CSV must contain the model's last "
+    "training day; the days after it continue the training series."
+)
+#: File names of the saved models, by the names of the results table.
+_MODEL_FILES = {NAIVE: "naive", **{name: key for key, (name, _, _) in FAMILIES.items()}}
+
+
+def _percentage(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a percentage, got {text!r}") from None
+    if not 0 < value < 100:
+        raise argparse.ArgumentTypeError(f"expected a level between 0 and 100, got {text!r}")
+    return value
+
+
+def _add_forecast_parser(commands):
+    forecast = commands.add_parser(
+        "forecast",
+        help="forecast the days after the data, with intervals, from a saved model",
+        description=_FORECAST_DESCRIPTION,
+    )
+    add = forecast.add_argument
+    add("csv", nargs="?", help="a stock price CSV (lecture or Yahoo! Finance format); "
+        "default: the bundled S&P 500 closes")  # fmt: skip
+    add("--model", required=True, metavar="FILE",
+        help="a saved model, e.g. models/gru.skrnn from skrnn compare --save models")  # fmt: skip
+    add("--horizon", type=_positive_int, metavar="H",
+        help="forecast up to this many days ahead, a horizon the model was trained for "
+        "(default: all of them)")  # fmt: skip
+    add("--level", nargs="+", type=_percentage, default=[80.0, 95.0], metavar="P",
+        help="interval levels in percent (default: 80 95)")  # fmt: skip
+    add("--out", default="results", metavar="DIR",
+        help="folder for forecast.csv and forecast.png (default: results)")  # fmt: skip
+
+
+def _save_models(args, frame, result):
+    """Each model of the comparison as a ConformalForecaster file in ``args.save``."""
+    from sklearn.base import clone
+    from sklearn.model_selection import TimeSeriesSplit
+
+    from skrnn.datasets import make_forecast_xy
+    from skrnn.forecasting import ConformalForecaster, save_model
+
+    X, y = make_forecast_xy(frame, horizon=args.horizon)
+    n_train = len(X) - len(result.predictions)
+    os.makedirs(args.save, exist_ok=True)
+    print(f"saving the models to {args.save}: each is refitted on the {args.splits} folds "
+          "for the errors its intervals come from", flush=True)  # fmt: skip
+    for name, pipeline in result.estimators.items():
+        forecaster = ConformalForecaster(
+            clone(pipeline),
+            horizon=args.horizon,
+            cv=TimeSeriesSplit(n_splits=args.splits),
+            n_jobs=args.n_jobs,
+        ).fit(X.iloc[:n_train], y.iloc[:n_train])
+        path = save_model(forecaster, os.path.join(args.save, f"{_MODEL_FILES[name]}.skrnn"))
+        print(f"saved {name} to {path}", flush=True)
+
+
+def _forecast_lines(table):
+    from skrnn._conformal import _day
+
+    levels = [c.removeprefix("lower_") for c in table.columns if c.startswith("lower_")]
+    header = f"{'date':<10} {'horizon':>7} {'forecast':>10}" + "".join(
+        f" {level + ' % lower':>12} {level + ' % upper':>12}" for level in levels
+    )
+    lines = [header, "-" * len(header)]
+    for day, row in table.iterrows():
+        bounds = "".join(
+            f" {row[f'lower_{level}']:>12.2f} {row[f'upper_{level}']:>12.2f}" for level in levels
+        )
+        lines.append(f"{_day(day):<10} {int(row.horizon):>7} {row.forecast:>10.2f}{bounds}")
+    return "\n".join(lines)
+
+
+def forecast(args):
+    """Forecast with the saved model the parsed `args` name; returns the forecast table."""
+    from skrnn._conformal import _day
+    from skrnn.datasets import load_sp500, load_stock_csv
+    from skrnn.forecasting import ConformalForecaster, load_model
+    from skrnn.plotting import plot_forecast
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    model = load_model(args.model)
+    if not isinstance(model, ConformalForecaster):
+        raise ValueError(
+            f"{args.model} holds a {type(model).__name__}, not a ConformalForecaster; "
+            "expected a file from skrnn compare --save, or a ConformalForecaster saved "
+            "with skrnn.forecasting.save_model."
+        )
+    horizons = model.horizons_
+    if args.horizon is not None and args.horizon not in horizons:
+        raise ValueError(
+            f"the model was not trained for horizon {args.horizon}: it forecasts "
+            f"{', '.join(map(str, horizons))} day(s) ahead (the direct strategy reaches "
+            "only the horizons trained); pass one of them, or save a model trained for it."
+        )
+    frame = load_sp500() if args.csv is None else load_stock_csv(args.csv)
+    table = model.forecast(frame, level=args.level)
+    if args.horizon is not None:
+        table = table[table["horizon"] <= args.horizon]
+    last = _day(frame.index[-1])
+    print(f"{args.model}: forecasts from the prices up to {last} (model trained up to "
+          f"{_day(model.training_end_)})")  # fmt: skip
+    print(_forecast_lines(table))
+    os.makedirs(args.out, exist_ok=True)
+    table.to_csv(os.path.join(args.out, "forecast.csv"))
+    feature = model.feature
+    price = frame[feature if isinstance(feature, str) else model.feature_names_in_[feature]]
+    figure = plot_forecast(price, table, title=f"Forecast from {last}")
+    figure.savefig(os.path.join(args.out, "forecast.png"), dpi=110)
+    print(f"wrote forecast.csv and forecast.png to {args.out}")
+    return table
 
 
 def main(argv=None):
     """Entry point of the ``skrnn`` command; returns the exit status."""
     args = _parser().parse_args(argv)
     try:
-        compare(args)
+        {"compare": compare, "forecast": forecast}[args.command](args)
     except (ValueError, OSError) as exc:
         message = " ".join(str(exc).split())
         print(f"skrnn {args.command}: error: {message}", file=sys.stderr)

@@ -1,10 +1,12 @@
-"""The lecture's two figures: learning history and predictions on the test period.
+"""The lecture's two figures, and the forecast of the days after the data.
 
 :func:`plot_learning_history` draws, for each fitted network, the training and
 validation loss per epoch and the epoch whose weights early stopping restored
 ("Learning History"). :func:`plot_predictions` draws the real price of the test
 period against each model's prediction, optionally with the naive forecast
 "tomorrow = today" that every network should be compared with.
+:func:`plot_forecast` draws the last months of prices followed by the forecast
+of the next days and its prediction intervals.
 
 The command line (``skrnn compare``), the examples and users' own scripts all
 draw these figures through this module, so they look the same everywhere.
@@ -23,7 +25,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from sklearn.pipeline import Pipeline
 
-__all__ = ["plot_learning_history", "plot_predictions"]
+__all__ = ["plot_forecast", "plot_learning_history", "plot_predictions"]
 
 _NAIVE_LABEL = "naive (tomorrow = today)"
 
@@ -419,3 +421,157 @@ def _draw_prediction(ax, x, truth, values, naive, name, x_axis):
         for label in ax.get_xticklabels():
             label.set_horizontalalignment("right")
     ax.legend()
+
+def _interval_levels(forecast):
+    """The levels of the ``lower_<level>``/``upper_<level>`` column pairs, widest first."""
+    levels = []
+    for column in forecast.columns:
+        if isinstance(column, str) and column.startswith("lower_"):
+            level = column.removeprefix("lower_")
+            if f"upper_{level}" not in forecast.columns:
+                raise ValueError(
+                    f"forecast has a column {column!r} without its 'upper_{level}'; expected "
+                    "the columns of ConformalForecaster.forecast"
+                )
+            try:
+                levels.append((float(level), level))
+            except ValueError:
+                raise ValueError(
+                    f"forecast has a column {column!r} whose level is not a number"
+                ) from None
+    return [name for _, name in sorted(levels, reverse=True)]
+
+
+def plot_forecast(
+    history,
+    forecast,
+    *,
+    last=90,
+    title="Forecast of the next days",
+    ylabel="price",
+    figsize=(9.0, 4.5),
+):
+    """Plot the last days of a price series, then the forecast and its intervals.
+
+    The prices of the last `last` days are drawn as a line that the forecast
+    continues from the last known price, with one shaded band per interval
+    level (the widest the lightest), as
+    :meth:`skrnn.forecasting.ConformalForecaster.forecast` returns them.
+
+    Parameters
+    ----------
+    history : Series or DataFrame of shape (n_days, 1)
+        The known prices, indexed by date, e.g. ``frame["closed_price"]``.
+
+    forecast : DataFrame
+        The forecast, indexed by the forecast dates, with a ``forecast``
+        column and, for each interval level, ``lower_<level>`` and
+        ``upper_<level>`` columns: the output of
+        :meth:`~skrnn.forecasting.ConformalForecaster.forecast` or
+        :func:`~skrnn.forecasting.forecast`.
+
+    last : int, default=90
+        How many of the last days of `history` to draw (90 trading days is
+        about four months).
+
+    title : str, default="Forecast of the next days"
+        The figure's title.
+
+    ylabel : str, default="price"
+        The label of the value axis.
+
+    figsize : tuple of (float, float), default=(9.0, 4.5)
+        Figure size in inches.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+        The figure, with one Axes.
+
+    Raises
+    ------
+    ValueError
+        If `history` is empty or has more than one column, `forecast` has no
+        ``forecast`` column or no rows, its dates do not come after the last
+        date of `history`, or a ``lower_`` column has no ``upper_`` partner.
+
+    See Also
+    --------
+    plot_predictions : The test-period figure.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skrnn.plotting import plot_forecast
+    >>> history = pd.Series([100.0, 101.0, 103.0, 102.0, 104.0],
+    ...                     index=pd.bdate_range("2018-12-24", periods=5))
+    >>> forecast = pd.DataFrame(
+    ...     {"horizon": [1, 2], "forecast": [104.0, 104.0],
+    ...      "lower_80": [102.1, 101.4], "upper_80": [105.9, 106.6],
+    ...      "lower_95": [100.9, 99.8], "upper_95": [107.1, 108.2]},
+    ...     index=pd.bdate_range("2018-12-31", periods=2, name="date"))
+    >>> fig = plot_forecast(history, forecast)
+    >>> ax = fig.axes[0]
+    >>> [text.get_text() for text in ax.get_legend().get_texts()]
+    ['prices', 'forecast', '95 % interval', '80 % interval']
+    >>> fig.savefig("forecast.png")  # doctest: +SKIP
+    """
+    if isinstance(history, pd.DataFrame):
+        if history.shape[1] != 1:
+            raise ValueError(
+                f"history has {history.shape[1]} columns; expected one column of prices "
+                "(e.g. frame['closed_price'])"
+            )
+        history = history.iloc[:, 0]
+    history = pd.Series(history)
+    if history.empty:
+        raise ValueError("history is empty; expected the known prices, indexed by date")
+    if not isinstance(forecast, pd.DataFrame) or "forecast" not in forecast.columns:
+        raise ValueError(
+            "forecast must be a DataFrame with a 'forecast' column, as "
+            "ConformalForecaster.forecast returns it"
+        )
+    if forecast.empty:
+        raise ValueError("forecast has no rows; expected one row per forecast day")
+    levels = _interval_levels(forecast)
+    shown = history.iloc[-last:]
+    x_last = shown.index[-1]
+    x_forecast = forecast.index
+    if isinstance(x_forecast, pd.PeriodIndex):
+        x_forecast = x_forecast.to_timestamp()
+    if isinstance(x_last, pd.Period):
+        x_last = x_last.to_timestamp()
+        shown = shown.set_axis(shown.index.to_timestamp())
+    if not x_forecast[0] > x_last:
+        raise ValueError(
+            f"the forecast starts on {x_forecast[0]}, not after the last day of history "
+            f"({x_last}); expected the forecast of the days after it"
+        )
+
+    fig = Figure(figsize=figsize, layout="constrained")
+    ax = fig.subplots()
+    ax.plot(shown.index, shown.to_numpy(), color="tab:blue", label="prices")
+    # The forecast line and the bands start at the last known price, so that the
+    # forecast reads as the continuation of the series.
+    x = [x_last, *x_forecast]
+    start = float(shown.iloc[-1])
+    ax.plot(x, [start, *forecast["forecast"]], color="tab:orange", marker="o",
+            markersize=3, label="forecast")  # fmt: skip
+    for k, level in enumerate(levels):
+        ax.fill_between(
+            x,
+            [start, *forecast[f"lower_{level}"]],
+            [start, *forecast[f"upper_{level}"]],
+            color="tab:orange",
+            alpha=0.15 + 0.2 * k / max(len(levels) - 1, 1),
+            linewidth=0,
+            label=f"{level} % interval",
+        )
+    ax.set_xlabel("date")
+    ax.set_ylabel(ylabel)
+    ax.tick_params(axis="x", labelrotation=30)
+    for label in ax.get_xticklabels():
+        label.set_horizontalalignment("right")
+    ax.legend(loc="upper left")
+    ax.set_title(title)
+    return fig

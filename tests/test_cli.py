@@ -119,3 +119,94 @@ def test_console_script_exits_non_zero_without_a_traceback():
     )
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr
+
+
+@pytest.fixture(scope="module")
+def saved_models(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("forecast")
+    csv = _write_lecture_csv(folder / "prices.csv", 150)
+    argv = ["compare", str(csv), "--quick", "--models", "gru", "--n-jobs", "1"]
+    status = main([*argv, "--out", str(folder / "r"), "--save", str(folder / "models")])
+    return status, csv, folder / "models"
+
+
+def test_compare_saves_one_model_file_per_model(saved_models):
+    status, _, models = saved_models
+    assert status == 0
+    assert sorted(p.name for p in models.iterdir()) == ["gru.skrnn", "naive.skrnn"]
+
+
+@pytest.mark.parametrize("model", ["naive", "gru"])
+def test_forecast_prints_a_dated_table_and_writes_csv_and_figure(
+    saved_models, tmp_path, capsys, model
+):
+    _, csv, models = saved_models
+    argv = ["forecast", str(csv), "--model", str(models / f"{model}.skrnn")]
+    assert main([*argv, "--level", "80", "95", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    last_day = pd.bdate_range("2021-05-06", periods=150)[-1]
+    next_day = last_day + pd.offsets.BDay(1)
+    assert f"prices up to {last_day.date()}" in out
+    assert "80 % lower" in out and "95 % upper" in out
+    assert str(next_day.date()) in out
+    table = pd.read_csv(tmp_path / "forecast.csv", index_col="date", parse_dates=True)
+    assert list(table.index) == [next_day]
+    assert list(table.columns) == [
+        "horizon", "forecast", "lower_80", "upper_80", "lower_95", "upper_95",
+    ]  # fmt: skip
+    assert (table["lower_95"] < table["forecast"]).all()
+    assert (table["forecast"] < table["upper_95"]).all()
+    data = (tmp_path / "forecast.png").read_bytes()
+    assert data.startswith(PNG_SIGNATURE) and len(data) > 10_000
+
+
+def test_forecast_of_a_file_that_is_not_a_model_is_a_one_line_error(saved_models, tmp_path, capsys):
+    _, csv, _ = saved_models
+    assert main(["forecast", str(csv), "--model", str(csv), "--out", str(tmp_path)]) == 1
+    line = _one_line_error(capsys.readouterr())
+    assert line.startswith("skrnn forecast: error:") and "is not a skrnn model file" in line
+
+
+def test_forecast_from_a_csv_ending_before_the_training_end_is_a_one_line_error(
+    saved_models, tmp_path, capsys
+):
+    _, csv, models = saved_models
+    short = tmp_path / "short.csv"
+    short.write_text("\n".join(csv.read_text().splitlines()[:60]) + "\n")
+    argv = ["forecast", str(short), "--model", str(models / "naive.skrnn")]
+    assert main([*argv, "--out", str(tmp_path)]) == 1
+    line = _one_line_error(capsys.readouterr())
+    assert line.startswith("skrnn forecast: error:") and "before the model's training end" in line
+
+
+def test_forecast_for_a_horizon_the_model_was_not_trained_for_is_a_one_line_error(
+    saved_models, tmp_path, capsys
+):
+    _, csv, models = saved_models
+    argv = ["forecast", str(csv), "--model", str(models / "gru.skrnn"), "--horizon", "5"]
+    assert main([*argv, "--out", str(tmp_path)]) == 1
+    line = _one_line_error(capsys.readouterr())
+    assert line.startswith("skrnn forecast: error:") and "not trained for horizon 5" in line
+
+
+@pytest.mark.parametrize("argv", [["forecast"], ["forecast", "--model", "m", "--level", "100"]])
+def test_bad_forecast_option_is_a_one_line_error(argv, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    line = _one_line_error(capsys.readouterr())
+    assert line.startswith("skrnn forecast: error:")
+
+
+def test_forecast_with_a_saved_model_that_has_no_intervals_is_a_one_line_error(
+    saved_models, tmp_path, capsys
+):
+    from skrnn import PersistenceRegressor
+    from skrnn.forecasting import save_model
+
+    _, csv, _ = saved_models
+    prices = np.arange(10.0)
+    path = save_model(PersistenceRegressor().fit(prices[:-1, None], prices[1:]), tmp_path / "m")
+    assert main(["forecast", str(csv), "--model", path, "--out", str(tmp_path)]) == 1
+    line = _one_line_error(capsys.readouterr())
+    assert "holds a PersistenceRegressor, not a ConformalForecaster" in line

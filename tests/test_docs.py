@@ -19,6 +19,7 @@ API_RST = Path(__file__).resolve().parents[1] / "docs" / "api.rst"
 PUBLIC_MODULES = [
     "skrnn",
     "skrnn.model_selection",
+    "skrnn.forecasting",
     "skrnn.datasets",
     "skrnn.plotting",
     "skrnn.layers",

@@ -1,4 +1,4 @@
-"""Tests of skrnn.plotting: the learning-history and prediction figures.
+"""Tests of skrnn.plotting: the learning-history, prediction and forecast figures.
 
 No Keras here: the fitted networks are a tiny stand-in estimator whose `fit`
 records a Keras-style ``history_``, which is all the plots read.
@@ -13,7 +13,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from skrnn.plotting import plot_learning_history, plot_predictions
+from skrnn.plotting import plot_forecast, plot_learning_history, plot_predictions
 
 LOSS = [0.09, 0.05, 0.03, 0.02, 0.015]
 VAL_LOSS = [0.06, 0.02, 0.01, 0.012, 0.011]  # best at epoch 3 (index 2)
@@ -274,6 +274,7 @@ def test_plotting_leaves_pyplot_state_alone(data):
     before = plt.get_fignums()
     plot_learning_history({"LSTM": FakeNetwork().fit(*data)})
     plot_predictions(Y, PREDICTIONS)
+    plot_forecast(HISTORY, FORECAST)
     assert plt.get_fignums() == before
 
 
@@ -335,3 +336,59 @@ def test_ncols_not_a_positive_integer_raises(data, bad):
         plot_predictions(Y, THREE, ncols=bad)
     with pytest.raises(ValueError, match="ncols must be a positive integer"):
         plot_learning_history({"LSTM": FakeNetwork().fit(*data)}, ncols=bad)
+HISTORY = pd.Series(
+    100 + np.arange(120.0), index=pd.bdate_range("2018-07-02", periods=120, name="date")
+)
+FORECAST = pd.DataFrame(
+    {
+        "horizon": [1, 2, 3],
+        "forecast": [219.0, 219.0, 219.0],
+        "lower_80": [217.0, 216.0, 215.0],
+        "upper_80": [221.0, 222.0, 223.0],
+        "lower_95": [215.0, 213.0, 212.0],
+        "upper_95": [223.0, 225.0, 226.0],
+    },
+    index=pd.bdate_range(HISTORY.index[-1] + pd.offsets.BDay(1), periods=3, name="date"),
+)
+
+
+def test_forecast_draws_the_last_days_then_the_forecast_from_the_last_price():
+    fig = plot_forecast(HISTORY, FORECAST, last=60)
+    (ax,) = fig.axes
+    prices, forecast = ax.get_lines()
+    assert len(prices.get_xdata()) == 60
+    assert prices.get_ydata()[-1] == HISTORY.iloc[-1]
+    assert list(forecast.get_ydata()) == [HISTORY.iloc[-1], 219.0, 219.0, 219.0]
+    assert ax.get_xlabel() == "date"
+
+
+def test_forecast_draws_one_band_per_level_the_widest_lightest():
+    fig = plot_forecast(HISTORY, FORECAST.drop(columns="horizon"))
+    (ax,) = fig.axes
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert labels == ["prices", "forecast", "95 % interval", "80 % interval"]
+    bands = ax.collections
+    assert bands[0].get_alpha() < bands[1].get_alpha()
+    upper_95 = bands[0].get_paths()[0].vertices[:, 1].max()
+    assert upper_95 == 226.0
+
+
+def test_forecast_without_intervals_draws_the_line_alone():
+    fig = plot_forecast(HISTORY.to_frame("closed_price"), FORECAST[["forecast"]])
+    assert len(fig.axes[0].collections) == 0
+
+
+@pytest.mark.parametrize(
+    "history, forecast, match",
+    [
+        (HISTORY, FORECAST.drop(columns="forecast"), "'forecast' column"),
+        (HISTORY, FORECAST.iloc[:0], "no rows"),
+        (HISTORY.iloc[:0], FORECAST, "history is empty"),
+        (HISTORY.to_frame().assign(b=1.0), FORECAST, "2 columns"),
+        (HISTORY, FORECAST.drop(columns="upper_80"), "'lower_80' without its 'upper_80'"),
+        (HISTORY, FORECAST.set_axis(HISTORY.index[-3:]), "not after the last day"),
+    ],
+)
+def test_forecast_bad_input_raises_naming_it(history, forecast, match):
+    with pytest.raises(ValueError, match=match):
+        plot_forecast(history, forecast)

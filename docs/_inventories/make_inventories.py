@@ -56,6 +56,7 @@ SKLEARN = [
             "sklearn.preprocessing.StandardScaler",
             "sklearn.utils.Bunch",
             "sklearn.utils.metadata_routing.MetadataRequest",
+            "sklearn.exceptions.NotFittedError",
         ],
         "py:class",
     ),
@@ -132,8 +133,12 @@ PANDAS = [
             "pandas.DataFrame",
             "pandas.DatetimeIndex",
             "pandas.Index",
+            "pandas.Period",
+            "pandas.PeriodIndex",
             "pandas.Series",
             "pandas.Timestamp",
+            "pandas.tseries.offsets.BusinessDay",
+            "pandas.tseries.offsets.CustomBusinessDay",
         ],
         "py:class",
     ),
@@ -182,10 +187,12 @@ KERAS = [
     ),
 ]
 
-# Read the Docs pages, one per object under generated/.
+# Read the Docs pages, one per object under generated/. parallel_config is a class
+# used as a function (a context manager): the pages link it with either role.
 JOBLIB = [
     ("joblib.parallel_config", "py:class", "generated/joblib.parallel_config.html"),
     ("joblib.Parallel", "py:class", "generated/joblib.Parallel.html"),
+    *_generated("generated/", ["joblib.dump", "joblib.parallel_config"], "py:function"),
 ]
 
 DISTRIBUTED = [

@@ -1,0 +1,676 @@
+"""Forecasts of the days after the data, with conformal prediction intervals."""
+
+import math
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, _fit_context, clone
+from sklearn.model_selection import TimeSeriesSplit, check_cv
+from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from skrnn.datasets._forecast import _check_horizons
+
+
+class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
+    """Forecast the days after the data, with intervals from out-of-sample errors.
+
+    Wraps a forecasting pipeline (for example ``MinMaxScaler ->
+    SlidingWindowTransformer -> LSTMRegressor``, or the naive forecast
+    :class:`~skrnn.PersistenceRegressor` in the same pipeline) trained on the
+    pairs of :func:`~skrnn.datasets.make_forecast_xy`, and gives its
+    forecasts of the days after a frame's last date, dated, with prediction
+    intervals at the levels asked for (:meth:`forecast`).
+
+    **Out-of-sample errors.** :meth:`fit` trains a clone of the pipeline on
+    each training fold of ``TimeSeriesSplit(cv)`` and records its errors on
+    the test fold, days it never saw; then it trains the pipeline on all
+    rows. An interval at level 80 is the forecast plus or minus the 80 %
+    quantile of those errors (split conformal prediction on time-series
+    folds, one quantile per horizon).
+
+    **Scaled by the volatility.** Each error is divided by the volatility of
+    its day, the root of an exponentially weighted mean of the squared
+    day-to-day changes of column `feature` (half-life
+    `volatility_halflife` rows), which is known on the day the forecast is
+    made; an interval is the quantile times today's volatility. It widens in
+    turbulent weeks and narrows in calm ones: intervals of constant width,
+    calibrated on calm years, cover far less than they promise in a
+    turbulent one.
+
+    **Adapted on the days after training.** On the days after the training
+    end (the rows of `X` in :meth:`predict_interval`, the frame in
+    :meth:`forecast`), the width of each interval follows how the earlier
+    ones did, once their day has come: a miss widens the next ones, a hit
+    narrows them by a little, at the rate `adapt_rate` (quantile tracking
+    [2]_, on the logarithm of the scaled errors). This keeps the share of
+    hits close to the level when the market changes character;
+    ``adapt_rate=0`` turns it off.
+
+    The coverage measured on the bundled S&P 500 data is in the user guide.
+    Each interval covers its own day; the path of several days as a whole is
+    covered less often.
+
+    **Direct forecasts.** A pipeline trained on ``make_forecast_xy(frame,
+    horizon=[1, 2, 3, 4, 5])`` has one output per horizon, and each output
+    is that horizon's forecast from the same day: the direct strategy, no
+    forecast is fed back as an input. The forecaster reaches exactly the
+    horizons the pipeline was trained for, and no further.
+
+    Parameters
+    ----------
+    estimator : estimator
+        The forecasting pipeline, unfitted or fitted (it is cloned). Its input
+        is `X` as :func:`~skrnn.datasets.make_forecast_xy` returns it, a
+        DataFrame indexed by date; a :class:`~skrnn.SlidingWindowTransformer`
+        in it must receive those dates (``pipe.set_output(transform="pandas")``),
+        so that the first new day continues the training days. A fitted
+        search's ``best_estimator_`` is the tuned pipeline.
+
+    horizon : int or list of int, default=1
+        The horizon(s) of ``y``, as given to
+        :func:`~skrnn.datasets.make_forecast_xy`: an int for a 1-D ``y``, a
+        list for one column of ``y`` per horizon.
+
+    cv : int or cross-validation generator, default=5
+        The folds whose test rows give the out-of-sample errors: an int is
+        ``TimeSeriesSplit(n_splits=cv)``. Every test row must come after every
+        training row of its fold, and no row may be tested twice.
+
+    volatility_halflife : float or None, default=10
+        Half-life, in rows, of the exponentially weighted volatility that
+        scales the errors (10 trading days is close to RiskMetrics' daily
+        decay of 0.94). None leaves the errors unscaled: intervals of
+        constant width.
+
+    adapt_rate : float, default=0.05
+        Step of the adaptation on the days after training: an interval at
+        level ``p`` (in percent) that missed multiplies the width of the
+        later ones of its horizon and level by ``exp(adapt_rate * p / 100)``,
+        one that held by ``exp(-adapt_rate * (1 - p / 100))``; the two balance
+        when the share of hits is ``p``. 0 keeps the widths calibrated at fit.
+        With a positive rate, ``y`` must be column `feature` of `X`
+        ``horizon`` rows later, as :func:`~skrnn.datasets.make_forecast_xy`
+        pairs them, since the hits are read from that column.
+
+    feature : int or str, default=0
+        The column of `X` (position or name) that ``y`` forecasts: its
+        day-to-day changes measure the volatility, and its later values tell
+        whether an interval held. It is the first column of the `X` of
+        :func:`~skrnn.datasets.make_forecast_xy` by default.
+
+    n_jobs : int or None, default=None
+        Fits of the folds and of the final pipeline run in parallel: None
+        means 1 unless in a :func:`joblib.parallel_config` context, -1 one
+        per core.
+
+    Attributes
+    ----------
+    estimator_ : estimator
+        The pipeline trained on all rows; it makes the forecasts.
+
+    horizons_ : list of int
+        The horizons of the outputs, in order.
+
+    conformity_scores_ : ndarray of shape (n_calibration, n_horizons)
+        The out-of-sample errors in absolute value, each divided by the
+        volatility of its day (or unscaled with ``volatility_halflife=None``).
+
+    residuals_ : pandas.DataFrame of shape (n_calibration, n_horizons)
+        The out-of-sample errors ``y - forecast`` in ``y``'s units, indexed
+        by the date of the row, one column per horizon.
+
+    training_end_ : pandas.Timestamp or pandas.Period
+        The last date of the training rows. Forecasts need a frame that
+        contains it.
+
+    n_features_in_ : int
+        Number of columns of `X` seen during :term:`fit`.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of the columns of `X` seen during :term:`fit`.
+
+    See Also
+    --------
+    skrnn.forecasting.forecast : Dated point forecasts from any fitted pipeline or search.
+    save_model : Keep the fitted forecaster in one file.
+
+    References
+    ----------
+    .. [1] J. Lei, M. G'Sell, A. Rinaldo, R. J. Tibshirani, L. Wasserman,
+       "Distribution-free predictive inference for regression", Journal of
+       the American Statistical Association 113 (2018): split conformal
+       prediction, and errors scaled by a local spread.
+    .. [2] A. N. Angelopoulos, E. J. Candès, R. J. Tibshirani, "Conformal PID
+       control for time series prediction", Advances in Neural Information
+       Processing Systems 36 (2023).
+
+    Examples
+    --------
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import MinMaxScaler
+    >>> from skrnn import PersistenceRegressor, SlidingWindowTransformer
+    >>> from skrnn.datasets import load_sp500, make_forecast_xy
+    >>> from skrnn.forecasting import ConformalForecaster
+    >>> frame = load_sp500().iloc[-500:]
+    >>> X, y = make_forecast_xy(frame, horizon=[1, 2, 3])
+    >>> naive = make_pipeline(
+    ...     MinMaxScaler(), SlidingWindowTransformer(window=5), PersistenceRegressor()
+    ... ).set_output(transform="pandas")
+    >>> forecaster = ConformalForecaster(naive, horizon=[1, 2, 3]).fit(X, y)
+    >>> forecaster.conformity_scores_.shape   # 5 test folds of 82 rows
+    (410, 3)
+    >>> table = forecaster.forecast(frame, level=[80, 95])
+    >>> table.index.strftime("%a %Y-%m-%d").tolist()  # business days after 2018-12-31
+    ['Tue 2019-01-01', 'Wed 2019-01-02', 'Thu 2019-01-03']
+    >>> list(table.columns)
+    ['horizon', 'forecast', 'lower_80', 'upper_80', 'lower_95', 'upper_95']
+    >>> table["forecast"].tolist()   # the naive forecast: the last close
+    [2506.85, 2506.85, 2506.85]
+    """
+
+    _parameter_constraints: dict = {
+        "estimator": [HasMethods(["fit", "predict"])],
+        "horizon": [Interval(Integral, 1, None, closed="left"), list, tuple, np.ndarray],
+        "cv": ["cv_object"],
+        "volatility_halflife": [Interval(Real, 0, None, closed="neither"), None],
+        "adapt_rate": [Interval(Real, 0, 1, closed="both")],
+        "feature": [Interval(Integral, None, None, closed="neither"), str],
+        "n_jobs": [Integral, None],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        *,
+        horizon=1,
+        cv=5,
+        volatility_halflife=10,
+        adapt_rate=0.05,
+        feature=0,
+        n_jobs=None,
+    ):
+        self.estimator = estimator
+        self.horizon = horizon
+        self.cv = cv
+        self.volatility_halflife = volatility_halflife
+        self.adapt_rate = adapt_rate
+        self.feature = feature
+        self.n_jobs = n_jobs
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y):
+        """Record out-of-sample errors on time-series folds, then train on all rows.
+
+        Parameters
+        ----------
+        X : DataFrame of shape (n_samples, n_features)
+            The inputs, one row per day in time order, indexed by date (a
+            :class:`~pandas.DatetimeIndex` or :class:`~pandas.PeriodIndex`),
+            as :func:`~skrnn.datasets.make_forecast_xy` returns them.
+
+        y : Series of shape (n_samples,) or DataFrame of shape (n_samples, n_horizons)
+            The targets, one column per horizon of `horizon`.
+
+        Returns
+        -------
+        self : object
+            The fitted forecaster.
+        """
+        horizons, single = _check_horizons(self.horizon)
+        _check_dated(X, "X")
+        validate_data(self, X, skip_check_array=True, reset=True)
+        targets = _check_targets(y, X, horizons, single)
+        values = self._feature_values(X)
+        if not np.isfinite(values).all():
+            raise ValueError(
+                f"column {self._feature_name(X)!r} of X (feature={self.feature!r}) holds "
+                "NaN or infinite values; expected finite prices."
+            )
+        if self.adapt_rate > 0:
+            self._check_target_is_feature(X, values, targets, horizons)
+        cv = self.cv
+        cv = TimeSeriesSplit(n_splits=cv) if isinstance(cv, Integral) else check_cv(cv)
+        folds = _time_ordered_folds(cv, X)
+        tasks = [delayed(_fit_predict)(self.estimator, X, y, train, test) for train, test in folds]
+        tasks.append(delayed(_fit_predict)(self.estimator, X, y, np.arange(len(X))))
+        *fold_predictions, estimator = Parallel(n_jobs=self.n_jobs)(tasks)
+        _check_window_labels(estimator)
+
+        tested = np.concatenate([test for _, test in folds])
+        predicted = np.concatenate([p.reshape(len(p), -1) for p in fold_predictions])
+        if predicted.shape[1] != len(horizons):
+            raise ValueError(
+                f"the estimator predicts {predicted.shape[1]} output(s) per row, but "
+                f"horizon={self.horizon!r} has {len(horizons)}; expected one output per horizon."
+            )
+        residuals = targets[tested] - predicted
+        scale = _volatility(values, self.volatility_halflife)[tested]
+        usable = np.isfinite(scale) & (scale > 0)
+        if not usable.any():
+            raise ValueError(
+                "no out-of-sample error can be scaled by the volatility: column "
+                f"{self._feature_name(X)!r} of X never changes on the test folds' days; "
+                "use volatility_halflife=None for unscaled errors."
+            )
+        self.estimator_ = estimator
+        self.horizons_ = horizons
+        self._single = single
+        self.residuals_ = pd.DataFrame(
+            residuals[usable], index=X.index[tested[usable]], columns=horizons
+        ).rename_axis(columns="horizon")
+        self.conformity_scores_ = np.abs(residuals[usable]) / scale[usable, np.newaxis]
+        self.training_end_ = X.index[-1]
+        self._index = X.index
+        self._values = values
+        return self
+
+    def predict(self, X):
+        """The forecasts of the rows of `X` by the pipeline trained on all rows.
+
+        Parameters
+        ----------
+        X : DataFrame of shape (n_samples, n_features)
+            Inputs as in :meth:`fit`: training rows, rows after them, or both.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_horizons)
+            Forecasts in ``y``'s units, shaped like ``y``.
+        """
+        check_is_fitted(self)
+        return self.estimator_.predict(X)
+
+    def predict_interval(self, X, level=(80, 95)):
+        """Forecasts of the rows of `X` and their prediction intervals.
+
+        The interval of a day after the training end uses what is known on
+        that day: the volatility up to it, and (with ``adapt_rate > 0``)
+        whether the intervals of the earlier days after the training end
+        held, for those whose forecast day has come (see ``adapt_rate``).
+
+        Parameters
+        ----------
+        X : DataFrame of shape (n_samples, n_features)
+            Inputs indexed by date, as in :meth:`fit`: training rows, the rows
+            that follow them, or both, in time order. Rows after the training
+            end continue the training rows directly, as in
+            :class:`~skrnn.SlidingWindowTransformer`.
+
+        level : float or sequence of float, default=(80, 95)
+            Confidence levels in percent, each strictly between 0 and 100.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_horizons)
+            Forecasts, shaped like ``y``.
+
+        y_interval : ndarray of shape (n_samples, 2, n_levels) or \
+(n_samples, n_horizons, 2, n_levels)
+            ``y_interval[..., 0, k]`` and ``y_interval[..., 1, k]`` are the lower
+            and upper bounds at ``level[k]``.
+        """
+        check_is_fitted(self)
+        levels = _check_levels(level)
+        quantiles = self._quantiles(levels)
+        _check_dated(X, "X")
+        positions, series = self._locate(X)
+        y_pred = np.asarray(self.predict(X), dtype=np.float64)
+        center = y_pred.reshape(len(y_pred), -1)
+        scale = _volatility(series, self.volatility_halflife)[positions]
+        factor = np.ones((len(X), *quantiles.shape))
+        n_new = int(np.sum(positions >= len(self._values)))
+        if n_new and self.adapt_rate > 0:
+            factor[-n_new:] = self._adapted_factors(
+                center[-n_new:], scale[-n_new:], series[-n_new:], quantiles, levels
+            )
+        half_width = quantiles * factor * scale[:, None, None]
+        y_interval = np.stack([center[..., None] - half_width, center[..., None] + half_width], 2)
+        return y_pred, (y_interval[:, 0] if self._single else y_interval)
+
+    def forecast(self, frame, *, level=None, freq=None):
+        """Forecast the days after the frame's last date, dated, with intervals.
+
+        Parameters
+        ----------
+        frame : DataFrame
+            The prices up to today, indexed by date: the columns the forecaster
+            was fitted on (others are ignored), from the last training day
+            (`training_end_`) or earlier to the last known day. Days after the
+            training end continue the training series, as new data would, and
+            adapt the intervals (see ``adapt_rate``).
+
+        level : float, sequence of float or None, default=None
+            Confidence levels in percent (e.g. ``[80, 95]``); None gives the
+            forecasts alone.
+
+        freq : str, DateOffset or None, default=None
+            The step between forecast dates. None takes the frame index's own
+            ``freq`` when it has one, else business days
+            (:class:`~pandas.tseries.offsets.BusinessDay`), which do not know holidays: pass
+            a :class:`~pandas.tseries.offsets.CustomBusinessDay` with the exchange's
+            holidays to skip them.
+
+        Returns
+        -------
+        forecasts : DataFrame
+            One row per horizon, indexed by the forecast date: ``horizon`` (rows
+            after the frame's last date), ``forecast``, and ``lower_<level>``
+            and ``upper_<level>`` for each level.
+        """
+        check_is_fitted(self)
+        rows = _rows_to_forecast_from(frame, self.feature_names_in_, self.training_end_)
+        if level is None:
+            point, bounds, levels = np.asarray(self.predict(rows), dtype=np.float64), None, []
+        else:
+            levels = _check_levels(level)
+            point, bounds = self.predict_interval(rows, levels)
+            bounds = bounds[-1].reshape(len(self.horizons_), 2, len(levels))
+        return _forecast_table(frame.index, self.horizons_, point, bounds, levels, freq)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+    # -- private helpers -------------------------------------------------------
+
+    def _feature_name(self, X):
+        return self.feature if isinstance(self.feature, str) else X.columns[self.feature]
+
+    def _feature_values(self, X):
+        if isinstance(self.feature, str):
+            if self.feature not in X.columns:
+                raise ValueError(
+                    f"feature={self.feature!r} is not a column of X; expected one of "
+                    f"{list(X.columns)}."
+                )
+            column = X[self.feature]
+        else:
+            if not -X.shape[1] <= self.feature < X.shape[1]:
+                raise ValueError(
+                    f"feature={self.feature} is out of range for X with {X.shape[1]} column(s)."
+                )
+            column = X.iloc[:, self.feature]
+        return column.to_numpy(dtype=np.float64, na_value=np.nan)
+
+    def _check_target_is_feature(self, X, values, targets, horizons):
+        """The hits of the adaptation are read from `feature`: it must be what y forecasts."""
+        for j, h in enumerate(horizons):
+            if h < len(values) and not np.array_equal(targets[:-h, j], values[h:]):
+                raise ValueError(
+                    f"y is not column {self._feature_name(X)!r} of X {h} row(s) later, "
+                    "so the adaptation cannot tell whether an interval held; expected the "
+                    "pairs of make_forecast_xy with feature= the target column, or "
+                    "adapt_rate=0."
+                )
+
+    def _quantiles(self, levels):
+        """Conformal quantiles of the scores, shape (n_horizons, n_levels)."""
+        n = len(self.conformity_scores_)
+        # The ceil((n + 1) * level)-th smallest score; the tolerance keeps an exact
+        # product such as 20 * 0.95 from rounding up.
+        ranks = [math.ceil((n + 1) * level / 100 - 1e-9) for level in levels]
+        if max(ranks) > n:
+            needed = math.ceil(max(levels) / (100 - max(levels)) - 1e-9)
+            raise ValueError(
+                f"a {max(levels):g} % interval needs at least {needed} out-of-sample "
+                f"errors, and the forecaster has {n}; lower the level, or fit on more rows."
+            )
+        ordered = np.sort(self.conformity_scores_, axis=0)
+        return ordered[np.array(ranks) - 1].T
+
+    def _adapted_factors(self, center, scale, values, quantiles, levels):
+        """Quantile tracking over the new rows, in time order: the factor of each row.
+
+        The forecast made on new row ``s`` for horizon ``h`` comes true on row
+        ``s + h``; from that row on, a miss multiplies the factor of that
+        horizon and level by ``exp(rate * level)``, a hit by
+        ``exp(-rate * (1 - level))`` (levels as fractions), which balance when
+        the share of hits is the level.
+        """
+        coverage = np.array(levels) / 100
+        horizons = np.asarray(self.horizons_)
+        rows = np.arange(len(horizons))
+        log_factor = np.zeros(quantiles.shape)
+        used = np.empty((len(center), *quantiles.shape))
+        lower, upper = np.empty_like(used), np.empty_like(used)
+        for t in range(len(center)):
+            made = t - horizons  # the row whose forecast of each horizon comes true today
+            due = made >= 0
+            if due.any():
+                j, s = rows[due], made[due]
+                missed = (values[t] < lower[s, j]) | (values[t] > upper[s, j])
+                log_factor[j] += self.adapt_rate * (missed - (1 - coverage))
+            used[t] = np.exp(log_factor)
+            half = quantiles * used[t] * scale[t]
+            lower[t], upper[t] = center[t][:, None] - half, center[t][:, None] + half
+        return used
+
+    def _locate(self, X):
+        """Positions of the rows of `X` in the training series extended by the new
+        rows of `X`, and that series (values of `feature`)."""
+        labels = X.index
+        fitted = self._index
+        try:
+            is_new = np.asarray(labels > fitted[-1])
+        except TypeError:
+            raise ValueError(
+                f"X's index ({labels.dtype}) cannot be compared with the dates the "
+                f"forecaster was fitted on ({fitted.dtype}); expected dates of the same kind."
+            ) from None
+        n_old = len(labels) - int(is_new.sum())
+        old = fitted.get_indexer(labels[:n_old])
+        if (old < 0).any():
+            label = labels[:n_old][old < 0][0]
+            raise ValueError(
+                f"X has a row dated {_day(label)}, which is not a training day and not "
+                f"after the training end {_day(fitted[-1])}; expected training days or "
+                "later days."
+            )
+        new_values = self._feature_values(X)[n_old:]
+        series = np.concatenate([self._values, new_values])
+        positions = np.concatenate([old, len(self._values) + np.arange(len(new_values))])
+        return positions, series
+
+
+def _fit_predict(estimator, X, y, train, test=None):
+    """A clone fitted on the rows `train`: its predictions of the rows `test`, or
+    itself when there are none (fold models stay where they were fitted)."""
+    from skrnn.model_selection import _quiet_tensorflow
+
+    with _quiet_tensorflow():
+        fitted = clone(estimator).fit(X.iloc[train], _rows(y, train))
+        if test is None:
+            return fitted
+        return np.asarray(fitted.predict(X.iloc[test]), dtype=np.float64)
+
+
+def _rows(y, rows):
+    return y.iloc[rows] if isinstance(y, (pd.Series, pd.DataFrame)) else np.asarray(y)[rows]
+
+
+def _volatility(values, halflife):
+    """Root of the exponentially weighted mean of squared day-to-day changes, per row.
+
+    Row ``t`` uses the changes up to row ``t`` only (NaN at row 0, which has none).
+    """
+    if halflife is None:
+        return np.ones(len(values))
+    changes = np.diff(values, prepend=np.nan)
+    return np.sqrt(pd.Series(changes**2).ewm(halflife=halflife).mean().to_numpy())
+
+
+def _check_dated(X, name):
+    if not isinstance(X, pd.DataFrame) or not isinstance(
+        X.index, (pd.DatetimeIndex, pd.PeriodIndex)
+    ):
+        got = type(X).__name__
+        if isinstance(X, pd.DataFrame):
+            got = f"a DataFrame indexed by {type(X.index).__name__}"
+        raise ValueError(
+            f"{name} must be a pandas DataFrame indexed by date (DatetimeIndex or "
+            f"PeriodIndex), as make_forecast_xy returns it; got {got}."
+        )
+    _check_increasing(X.index)
+
+
+def _check_increasing(index):
+    if not (index.is_monotonic_increasing and index.is_unique):
+        raise ValueError(
+            "the dates are not strictly increasing (unsorted or repeated); expected one "
+            "row per date in time order: sort with sort_index() and remove repeated dates."
+        )
+
+
+def _check_targets(y, X, horizons, single):
+    """`y` as a 2-D float array, checked against `X` and the horizons."""
+    values = np.asarray(y, dtype=np.float64)
+    if values.ndim not in (1, 2) or len(values) != len(X):
+        raise ValueError(f"y has shape {values.shape}; expected {len(X)} rows (one per row of X).")
+    expected = "a 1-D y" if single else f"a y with {len(horizons)} column(s)"
+    if (values.ndim == 1) != single or (values.ndim == 2 and values.shape[1] != len(horizons)):
+        raise ValueError(
+            f"y has shape {values.shape}, but horizon={horizons[0] if single else horizons} "
+            f"expects {expected}, as make_forecast_xy gives for the same horizon."
+        )
+    if not np.isfinite(values).all():
+        raise ValueError("y holds NaN or infinite values; expected finite targets.")
+    return values.reshape(len(values), -1)
+
+
+def _time_ordered_folds(cv, X):
+    folds = [(np.asarray(train), np.asarray(test)) for train, test in cv.split(X)]
+    for k, (train, test) in enumerate(folds):
+        if len(train) == 0 or len(test) == 0 or train.max() >= test.min():
+            raise ValueError(
+                f"fold {k} of cv={cv!r} does not test days after its training days; "
+                "expected time-ordered folds such as TimeSeriesSplit."
+            )
+    tested = np.concatenate([test for _, test in folds])
+    if len(np.unique(tested)) != len(tested):
+        raise ValueError(f"cv={cv!r} tests some rows more than once; expected each at most once.")
+    return folds
+
+
+def _check_levels(level):
+    """The confidence levels as a list of floats strictly between 0 and 100."""
+    levels = [level] if np.ndim(level) == 0 else list(level)
+    if not levels:
+        raise ValueError("level is empty; expected one or more levels in percent, e.g. [80, 95].")
+    for value in levels:
+        if (
+            isinstance(value, (bool, np.bool_))
+            or not isinstance(value, Real)
+            or not 0 < value < 100
+        ):
+            raise ValueError(
+                f"level {value!r} is not a percentage strictly between 0 and 100; "
+                "expected e.g. level=[80, 95]."
+            )
+    return [float(value) for value in levels]
+
+
+def _level_name(level):
+    return f"{level:g}"
+
+
+def _window_transformers(estimator):
+    """The SlidingWindowTransformers inside a fitted pipeline or search."""
+    from sklearn.pipeline import Pipeline
+
+    from skrnn._window import SlidingWindowTransformer
+
+    if isinstance(estimator, SlidingWindowTransformer):
+        return [estimator]
+    if hasattr(estimator, "best_estimator_"):
+        return _window_transformers(estimator.best_estimator_)
+    if isinstance(estimator, ConformalForecaster):
+        return _window_transformers(estimator.estimator_)
+    if isinstance(estimator, Pipeline):
+        return [t for _, step in estimator.steps for t in _window_transformers(step)]
+    return []
+
+
+def _check_window_labels(estimator):
+    """A fitted SlidingWindowTransformer must have seen dates, or new days would be misplaced."""
+    for transformer in _window_transformers(estimator):
+        if transformer.index_ is None:
+            raise ValueError(
+                "the SlidingWindowTransformer in the pipeline was fitted without dates "
+                "(the scaler before it returned an array): call "
+                "pipe.set_output(transform='pandas') so that new days continue the "
+                "training days."
+            )
+
+
+def _rows_to_forecast_from(frame, columns, training_end):
+    """The rows of `frame` from the last training day on (None: the last row alone),
+    in the fitted columns."""
+    _check_dated(frame, "frame")
+    if frame.empty:
+        raise ValueError("the frame has no rows; expected the prices up to today.")
+    if training_end is None:
+        training_end = frame.index[-1]
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"the frame lacks the column(s) {missing} the model was fitted on; it has "
+            f"{list(frame.columns)}."
+        )
+    index = frame.index
+    try:
+        before = index[-1] < training_end
+    except TypeError:
+        raise ValueError(
+            f"the frame's dates ({index.dtype}) cannot be compared with the model's "
+            f"training end {training_end!r}; expected dates of the same kind."
+        ) from None
+    if before:
+        raise ValueError(
+            f"the frame ends on {_day(index[-1])}, before the model's training end "
+            f"{_day(training_end)}; expected prices up to the training end or later."
+        )
+    if training_end not in index:
+        raise ValueError(
+            f"the frame does not contain the model's last training day "
+            f"{_day(training_end)} (it covers {_day(index[0])} .. {_day(index[-1])}); "
+            "expected the prices from that day on, so that the days after it continue "
+            "the training series."
+        )
+    return frame.loc[index >= training_end, list(columns)]
+
+
+def _day(label):
+    """A date as ``YYYY-MM-DD`` when it is a midnight timestamp, else as pandas prints it."""
+    if isinstance(label, pd.Timestamp) and label == label.normalize():
+        return str(label.date())
+    return str(label)
+
+
+def _forecast_dates(index, horizons, freq):
+    """The dates `horizons` steps after the last date of `index`."""
+    last = index[-1]
+    if isinstance(index, pd.PeriodIndex):
+        if freq is None:
+            return pd.PeriodIndex([last + h for h in horizons], name=index.name)
+        last = last.to_timestamp()
+    elif freq is None:
+        freq = index.freq if index.freq is not None else pd.offsets.BDay()
+    offset = pd.tseries.frequencies.to_offset(freq)
+    return pd.DatetimeIndex([last + h * offset for h in horizons], name=index.name)
+
+
+def _forecast_table(index, horizons, point, bounds, levels, freq):
+    """The forecast DataFrame: the last row's forecast of each horizon, dated."""
+    last = np.asarray(point, dtype=np.float64).reshape(len(point), -1)[-1]
+    columns = {"horizon": np.asarray(horizons), "forecast": last}
+    for k, level in enumerate(levels):
+        columns[f"lower_{_level_name(level)}"] = bounds[:, 0, k]
+        columns[f"upper_{_level_name(level)}"] = bounds[:, 1, k]
+    dates = _forecast_dates(index, horizons, freq)
+    if dates.name is None:
+        dates = dates.rename("date")
+    return pd.DataFrame(columns, index=dates)
