@@ -284,7 +284,7 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         return self.estimator_.predict(X)
 
     def predict_interval(self, X, level=(80, 95)):
-        """Forecasts of the rows of `X` and their prediction intervals.
+        """Forecast the rows of `X` with their prediction intervals.
 
         The interval of a day after the training end uses what is known on
         that day: the volatility up to it, and (with ``adapt_rate > 0``)

@@ -7,7 +7,7 @@ import os
 import sys
 
 # Keras is imported by the estimators, on first use: --help and argument errors stay fast.
-from skrnn.model_selection import FAMILIES, NAIVE, _describe
+from skrnn.model_selection import BASELINES, FAMILIES, LINEAR, NAIVE, SEASONAL_NAIVE, _describe
 
 _COMPARE_DESCRIPTION = (
     "The lecture's worked example as one honest scikit-learn flow. The last 25 % of the "
@@ -52,8 +52,7 @@ def _parser():
         description=_COMPARE_DESCRIPTION,
     )
     add = compare.add_argument
-    add("csv", nargs="?", help="a stock price CSV (lecture or Yahoo! Finance format); "
-        "default: the bundled S&P 500 closes")  # fmt: skip
+    _add_data_arguments(add)
     add(
         "--out", default="results", help="folder for results.csv and the figures (default: results)"
     )
@@ -71,6 +70,9 @@ def _parser():
         help="stacked layers to search (default: 1)")  # fmt: skip
     add("--residual", type=_residual_choices, default=[True],
         help="skip connection from the newest step: on, off or both (default: on)")  # fmt: skip
+    add("--season", type=_positive_int, metavar="M",
+        help="the series' season in rows (e.g. 12 for monthly data): adds the seasonal "
+        "naive forecast to the baselines")  # fmt: skip
     add("--splits", type=_positive_int, default=3,
         help="TimeSeriesSplit folds for the search (default: 3)")  # fmt: skip
     add("--epochs", type=_positive_int, default=200, help="most epochs per fit (default: 200)")
@@ -91,24 +93,39 @@ def _parser():
     return parser
 
 
-def _frame(args):
+def _add_data_arguments(add):
+    add("csv", nargs="?", help="a CSV of dated values: the lecture's or Yahoo! Finance's "
+        "format, or any date,value file; default: the bundled S&P 500 closes")  # fmt: skip
+    add("--date-column", default="date", metavar="NAME",
+        help="the CSV's column of dates (default: date, or Date)")  # fmt: skip
+    add("--value-column", metavar="NAME",
+        help="the CSV's column to forecast (default: closed_price, or Close)")  # fmt: skip
+
+
+def _read_data(args):
+    """The series the options name: the CSV's, or the bundled S&P 500 closes."""
     from skrnn.datasets import load_sp500, load_stock_csv
 
-    frame = load_sp500() if args.csv is None else load_stock_csv(args.csv)
-    return frame.iloc[-args.last :]
+    if args.csv is None:
+        return load_sp500()
+    columns = {"date_column": args.date_column}
+    if args.value_column is not None:
+        columns["price_column"] = args.value_column
+    return load_stock_csv(args.csv, **columns)
 
 
 def _table(results):
     header = (
         f"{'model':<16} {'best parameters':<40} {'CV RMSE':>9} {'± std':>7} "
-        f"{'test RMSE':>10} {'MAE':>8} {'MAPE %':>7} {'/ naive':>8} {'fit s':>6}"
+        f"{'test RMSE':>10} {'MAE':>8} {'MAPE %':>7} {'/ naive':>8} {'fit s':>6}  "
+        "Diebold-Mariano test"
     )
     lines = [header, "-" * len(header)]
     for name, r in results.iterrows():
         lines.append(
             f"{name:<16} {_describe(r.params):<40} {r.cv_rmse_mean:>9.2f} "
             f"{r.cv_rmse_std:>7.2f} {r.test_rmse:>10.2f} {r.test_mae:>8.2f} "
-            f"{r.test_mape:>7.2f} {r.ratio_to_naive:>8.3f} {r.fit_seconds:>6.1f}"
+            f"{r.test_mape:>7.2f} {r.ratio_to_naive:>8.3f} {r.fit_seconds:>6.1f}  {r.verdict}"
         )
     return "\n".join(lines)
 
@@ -119,7 +136,7 @@ def _write(out, result):
     os.makedirs(out, exist_ok=True)
     table = result.results.assign(params=[json.dumps(p) for p in result.results["params"]])
     table.to_csv(os.path.join(out, "results.csv"))
-    networks = [name for name in result.estimators if name != NAIVE]
+    networks = [name for name in result.estimators if name not in BASELINES]
     figure = plot_learning_history({name: result.estimators[name] for name in networks})
     figure.savefig(os.path.join(out, "learning_history.png"), dpi=110)
     predictions = result.predictions
@@ -141,16 +158,18 @@ def compare(args):
     # TensorFlow's C++ start-up chatter is noise on a command line.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     logging.getLogger("tensorflow").setLevel(logging.ERROR)
-    frame = _frame(args)
+    frame = _read_data(args).iloc[-args.last :]
     with dask_backend(args.scheduler):
         result = compare(
             frame,
+            target=args.value_column,
             horizon=args.horizon,
             models=args.models,
             windows=args.window,
             units=args.units,
             layers=args.layers,
             residual=args.residual,
+            season=args.season,
             n_splits=args.splits,
             epochs=args.epochs,
             patience=args.patience,
@@ -177,7 +196,12 @@ _FORECAST_DESCRIPTION = (
     "training day; the days after it continue the training series."
 )
 #: File names of the saved models, by the names of the results table.
-_MODEL_FILES = {NAIVE: "naive", **{name: key for key, (name, _, _) in FAMILIES.items()}}
+_MODEL_FILES = {
+    NAIVE: "naive",
+    SEASONAL_NAIVE: "seasonal_naive",
+    LINEAR: "linear",
+    **{name: key for key, (name, _, _) in FAMILIES.items()},
+}
 
 
 def _percentage(text):
@@ -197,8 +221,7 @@ def _add_forecast_parser(commands):
         description=_FORECAST_DESCRIPTION,
     )
     add = forecast.add_argument
-    add("csv", nargs="?", help="a stock price CSV (lecture or Yahoo! Finance format); "
-        "default: the bundled S&P 500 closes")  # fmt: skip
+    _add_data_arguments(add)
     add("--model", required=True, metavar="FILE",
         help="a saved model, e.g. models/gru.skrnn from skrnn compare --save models")  # fmt: skip
     add("--horizon", type=_positive_int, metavar="H",
@@ -253,7 +276,6 @@ def _forecast_lines(table):
 def forecast(args):
     """Forecast with the saved model the parsed `args` name; returns the forecast table."""
     from skrnn._conformal import _day
-    from skrnn.datasets import load_sp500, load_stock_csv
     from skrnn.forecasting import ConformalForecaster, load_model
     from skrnn.plotting import plot_forecast
 
@@ -273,7 +295,7 @@ def forecast(args):
             f"{', '.join(map(str, horizons))} day(s) ahead (the direct strategy reaches "
             "only the horizons trained); pass one of them, or save a model trained for it."
         )
-    frame = load_sp500() if args.csv is None else load_stock_csv(args.csv)
+    frame = _read_data(args)
     table = model.forecast(frame, level=args.level)
     if args.horizon is not None:
         table = table[table["horizon"] <= args.horizon]

@@ -39,6 +39,12 @@ FAMILIES = {
     "gru": ("GRU", "GRURegressor", {}),
 }
 NAIVE = "naive"
+SEASONAL_NAIVE = "seasonal naive"
+LINEAR = "linear"
+#: The names of the baselines in the results, the models that are not networks.
+BASELINES = (NAIVE, SEASONAL_NAIVE, LINEAR)
+#: Significance level of the Diebold-Mariano test behind the report's wording.
+ALPHA = 0.05
 
 # The searched parameters of a network pipeline, by the names the results use.
 _GRID_KEYS = {
@@ -59,6 +65,7 @@ def compare(
     units=(16,),
     layers=(1,),
     residual=(True,),
+    season=None,
     n_splits=3,
     test_size=0.25,
     epochs=200,
@@ -67,7 +74,7 @@ def compare(
     n_jobs=None,
     verbose=0,
 ):
-    """Tune each network family on a series and score it against the naive forecast.
+    """Tune each network family on a series and score it against simple baselines.
 
     The rows of `frame` are paired with the `target` ``horizon`` rows later
     (:func:`~skrnn.datasets.make_forecast_xy`). The last `test_size` of the
@@ -77,8 +84,17 @@ def compare(
     scored (RMSE) on each fold of ``TimeSeriesSplit(n_splits)``, as a
     ``MinMaxScaler -> SlidingWindowTransformer -> regressor`` pipeline; the
     candidate with the lowest mean RMSE is refitted on all training rows and
-    scored on the test period, next to the naive forecast
-    (:class:`~skrnn.PersistenceRegressor`) in the same pipeline.
+    scored on the test period. The baselines go through the same steps, in the
+    same pipeline: the naive forecast "tomorrow = today"
+    (:class:`~skrnn.PersistenceRegressor`), a linear autoregression on the same
+    windows (:class:`~skrnn.RidgeAutoregressor`, its window tuned from
+    `windows`) and, for a seasonal series, the seasonal naive forecast.
+
+    Whether a model is really more accurate than the naive forecast is the
+    Diebold-Mariano test (:func:`~skrnn.diebold_mariano`) of their test-period
+    errors, and the results say so in words: "better than naive" or "worse
+    than naive" only where the test rejects equal accuracy at the 5 % level,
+    "no better than naive" otherwise.
 
     All fits, of every family, run as one batch of tasks through joblib, so
     ``n_jobs`` (or a joblib backend such as Dask's, through
@@ -113,6 +129,10 @@ def compare(
         Whether the network has the skip connection from the newest step;
         ``(True, False)`` searches both.
 
+    season : int or None, default=None
+        Length of the series' season in rows (12 for monthly data with a
+        yearly cycle): adds the seasonal naive forecast to the baselines.
+
     n_splits : int, default=3
         Folds of the :class:`~sklearn.model_selection.TimeSeriesSplit` on the
         training rows.
@@ -146,12 +166,16 @@ def compare(
         With the attributes:
 
         results : pandas.DataFrame
-            One row per model, indexed by its name (``"naive"``, ``"RNN"``,
-            ``"LSTM"``, ``"LSTM (peephole)"``, ``"GRU"``): ``params`` (the
-            chosen grid values), ``cv_rmse_mean`` and ``cv_rmse_std`` (over the
-            folds), ``test_rmse``, ``test_mae``, ``test_mape`` (in %),
+            One row per model, indexed by its name (``"naive"``, ``"seasonal
+            naive"`` with `season`, ``"linear"``, ``"RNN"``, ``"LSTM"``,
+            ``"LSTM (peephole)"``, ``"GRU"``): ``params`` (the chosen grid
+            values), ``cv_rmse_mean`` and ``cv_rmse_std`` (over the folds),
+            ``test_rmse``, ``test_mae``, ``test_mape`` (in %),
             ``ratio_to_naive`` (Theil's U2 on the test period,
-            :func:`~skrnn.theil_u2`) and ``fit_seconds`` (of the refit).
+            :func:`~skrnn.theil_u2`), ``fit_seconds`` (of the refit),
+            ``dm_statistic`` and ``dm_pvalue`` (the two-sided
+            Diebold-Mariano test against the naive forecast; NaN for the
+            naive forecast itself) and ``verdict``, the test in words.
         cv_results : dict of str to pandas.DataFrame
             Per model, one row per candidate: its parameters, the RMSE of
             each fold, their mean and standard deviation.
@@ -179,14 +203,14 @@ def compare(
     >>> result = compare(load_sp500().iloc[-120:], models=["gru"], windows=[5],
     ...                  units=[4], epochs=2, patience=1, n_splits=2)
     >>> list(result.results.index)
-    ['naive', 'GRU']
+    ['naive', 'linear', 'GRU']
     >>> list(result.results.columns)  # doctest: +NORMALIZE_WHITESPACE
     ['params', 'cv_rmse_mean', 'cv_rmse_std', 'test_rmse', 'test_mae', 'test_mape',
-     'ratio_to_naive', 'fit_seconds']
+     'ratio_to_naive', 'fit_seconds', 'dm_statistic', 'dm_pvalue', 'verdict']
     >>> float(result.results.loc["naive", "ratio_to_naive"])
     1.0
     >>> result.predictions.shape  # the last 25 % of 119 forecast days
-    (29, 3)
+    (29, 4)
     """
     from skrnn.datasets import make_forecast_xy
 
@@ -194,13 +218,19 @@ def compare(
     _check_positive_int(n_splits, "n_splits", minimum=2)
     if not 0 < test_size < 1:
         raise ValueError(f"test_size={test_size!r} is not a fraction; expected 0 < test_size < 1.")
+    longest = max(windows)
+    if season is not None:
+        _check_positive_int(season, "season", minimum=2)
+        longest = max(longest, _seasonal_window(season, horizon))
     X, y = make_forecast_xy(frame, target=target, horizon=horizon)
-    n_train = _n_train(len(X), test_size, n_splits, longest_window=max(windows))
+    n_train = _n_train(len(X), test_size, n_splits, longest_window=longest)
     X_train, y_train = X.iloc[:n_train], y.iloc[:n_train]
     X_test, y_test = X.iloc[n_train:], y.iloc[n_train:]
 
-    pipelines = _pipelines(models, horizon, epochs=epochs, patience=patience, seed=random_state)
-    candidates = {name: grid if name != NAIVE else [{}] for name in pipelines}
+    pipelines, candidates = _models(
+        models, grid, horizon=horizon, season=season, epochs=epochs, patience=patience,
+        seed=random_state,
+    )  # fmt: skip
     folds = list(TimeSeriesSplit(n_splits=n_splits).split(X_train))
     progress = _Progress(sum(len(c) * n_splits + 1 for c in candidates.values()), verbose)
     if verbose:
@@ -238,7 +268,7 @@ def compare(
         index=X_test.index,
     )
     cv_results = {name: _cv_table(candidates[name], fold_rmse[name]) for name in pipelines}
-    results = _results_table(predictions, cv_results, best, fit_seconds)
+    results = _results_table(predictions, cv_results, best, fit_seconds, horizon)
     return Bunch(
         results=results, cv_results=cv_results, estimators=estimators, predictions=predictions
     )
@@ -290,18 +320,30 @@ def _n_train(n_rows, test_size, n_splits, longest_window):
     return n_train
 
 
-def _pipelines(models, horizon, *, epochs, patience, seed):
-    """Untrained pipelines: the naive forecast, then each network family."""
+def _seasonal_window(season, horizon):
+    """The window that reaches back to the same point of the last season seen."""
+    return season * -(-horizon // season) - horizon + 1
+
+
+def _models(models, grid, *, horizon, season, epochs, patience, seed):
+    """Untrained pipelines and their candidates: the baselines, then each network family."""
     import skrnn
 
     pipelines = {NAIVE: _pipeline(1, skrnn.PersistenceRegressor(horizon=horizon))}
+    candidates = {NAIVE: [{}]}
+    if season is not None:
+        naive = skrnn.PersistenceRegressor(horizon=horizon, season=season)
+        window = _seasonal_window(season, horizon)
+        pipelines[SEASONAL_NAIVE], candidates[SEASONAL_NAIVE] = _pipeline(window, naive), [{}]
+    pipelines[LINEAR] = _pipeline(5, skrnn.RidgeAutoregressor())
+    candidates[LINEAR] = [dict(window=w) for w in dict.fromkeys(p["window"] for p in grid)]
     for key in models:
         name, class_name, fixed = FAMILIES[key]
         regressor = getattr(skrnn, class_name)(
             epochs=epochs, patience=patience, random_state=seed, **fixed
         )
-        pipelines[name] = _pipeline(5, regressor)
-    return pipelines
+        pipelines[name], candidates[name] = _pipeline(5, regressor), grid
+    return pipelines, candidates
 
 
 def _pipeline(window, regressor):
@@ -358,7 +400,7 @@ def _cv_table(candidates, fold_rmse):
     return table
 
 
-def _results_table(predictions, cv_results, best, fit_seconds):
+def _results_table(predictions, cv_results, best, fit_seconds, horizon):
     from skrnn import theil_u2
 
     y_true = predictions["y_true"]
@@ -367,7 +409,8 @@ def _results_table(predictions, cv_results, best, fit_seconds):
         y_pred = predictions[name]
         chosen = table.iloc[best[name]]
         rows[name] = {
-            "params": {k: _plain(chosen[k]) for k in _GRID_KEYS if k in table.columns},
+            # Column by column: a row of int and float columns would be all floats.
+            "params": {k: _plain(table[k].iloc[best[name]]) for k in _GRID_KEYS if k in table},
             "cv_rmse_mean": float(chosen["mean_rmse"]),
             "cv_rmse_std": float(chosen["std_rmse"]),
             "test_rmse": root_mean_squared_error(y_true, y_pred),
@@ -375,8 +418,30 @@ def _results_table(predictions, cv_results, best, fit_seconds):
             "test_mape": 100 * mean_absolute_percentage_error(y_true, y_pred),
             "ratio_to_naive": theil_u2(y_true, y_pred, predictions[NAIVE]),
             "fit_seconds": float(fit_seconds[name]),
+            **_against_naive(predictions, name, horizon),
         }
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("name")
+
+
+def _against_naive(predictions, name, horizon):
+    """The Diebold-Mariano test of a model's test-period errors against the naive
+    forecast's, and what it says in words."""
+    from skrnn import diebold_mariano
+
+    if name == NAIVE:
+        return {"dm_statistic": np.nan, "dm_pvalue": np.nan, "verdict": "-"}
+    y_true, y_pred, naive = (predictions[c].to_numpy() for c in ("y_true", name, NAIVE))
+    try:
+        test = diebold_mariano(y_true, y_pred, naive, horizon=horizon)
+    except ValueError:
+        # The same forecast as the naive one, or a long-run variance that is not
+        # positive: equal accuracy cannot be tested, let alone rejected.
+        return {"dm_statistic": np.nan, "dm_pvalue": np.nan, "verdict": "no better than naive"}
+    if test.pvalue >= ALPHA:
+        verdict = f"no better than naive (p = {test.pvalue:.2g})"
+    else:
+        verdict = f"{'better' if test.statistic < 0 else 'worse'} than naive, p = {test.pvalue:.2g}"
+    return {"dm_statistic": test.statistic, "dm_pvalue": test.pvalue, "verdict": verdict}
 
 
 def _plain(value):

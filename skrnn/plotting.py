@@ -422,6 +422,7 @@ def _draw_prediction(ax, x, truth, values, naive, name, x_axis):
             label.set_horizontalalignment("right")
     ax.legend()
 
+
 def _interval_levels(forecast):
     """The levels of the ``lower_<level>``/``upper_<level>`` column pairs, widest first."""
     levels = []

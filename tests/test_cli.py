@@ -40,7 +40,7 @@ def test_quick_run_prints_the_table(quick_run, capsys):
     # The module-scoped run printed before this test: re-read its CSV instead.
     _, out = quick_run
     table = pd.read_csv(out / "results.csv")
-    assert list(table["name"]) == ["naive", "RNN", "LSTM", "LSTM (peephole)", "GRU"]
+    assert list(table["name"]) == ["naive", "linear", "RNN", "LSTM", "LSTM (peephole)", "GRU"]
     assert table.loc[0, "ratio_to_naive"] == pytest.approx(1.0)
     assert np.isfinite(table[["cv_rmse_mean", "test_rmse", "test_mae", "test_mape"]]).all().all()
     assert (table["test_rmse"] > 0).all()
@@ -61,7 +61,7 @@ def test_table_and_progress_on_the_terminal(tmp_path, capsys):
     captured = capsys.readouterr()
     assert status == 0
     assert "test RMSE" in captured.out and "GRU" in captured.out and "naive" in captured.out
-    assert "[6/6 " in captured.err  # naive and GRU: 2 folds and a refit each
+    assert "[9/9 " in captured.err  # naive, linear and GRU: 2 folds and a refit each
     assert "GRU window=5 units=4 layers=1 residual=True" in captured.err
 
 
@@ -133,7 +133,7 @@ def saved_models(tmp_path_factory):
 def test_compare_saves_one_model_file_per_model(saved_models):
     status, _, models = saved_models
     assert status == 0
-    assert sorted(p.name for p in models.iterdir()) == ["gru.skrnn", "naive.skrnn"]
+    assert sorted(p.name for p in models.iterdir()) == ["gru.skrnn", "linear.skrnn", "naive.skrnn"]
 
 
 @pytest.mark.parametrize("model", ["naive", "gru"])

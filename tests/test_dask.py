@@ -117,10 +117,13 @@ def test_progress_of_fits_on_dask_is_counted_here(client, frame, capsys):
     with joblib.parallel_config(backend="dask", client=client):
         compare(frame, models=[], windows=[5], n_splits=3, verbose=1)
     lines = capsys.readouterr().err.strip().splitlines()
-    assert lines[0] == "1 models, 4 fits in all"
-    assert [line.split()[0] for line in lines[1:]] == ["[1/4", "[2/4", "[3/4", "[4/4"]
+    # The naive and the linear baselines: 3 folds and 1 refit each.
+    assert lines[0] == "2 models, 8 fits in all"
+    assert [line.split()[0] for line in lines[1:]] == [f"[{k}/8" for k in range(1, 9)]
     assert sum("naive -: fold RMSE" in line for line in lines) == 3
-    assert lines[-1].endswith("naive: refitted the best on all training rows")
+    assert sum("linear window=5: fold RMSE" in line for line in lines) == 3
+    refits = [line for line in lines if line.endswith("refitted the best on all training rows")]
+    assert sorted(line.split("] ")[1].split(":")[0] for line in refits) == ["linear", "naive"]
 
 
 def test_fitted_pipelines_travel_to_and_from_workers(client, frame, dask_compare):
@@ -205,9 +208,10 @@ def _write_csv(path, frame):
     return path
 
 
-def _without_last_column(lines):
-    """Table lines less their last column (the seconds of the refits)."""
-    return [line.rsplit(maxsplit=1)[0] for line in lines]
+def _without_fit_seconds(lines):
+    """Table lines less the seconds of the refits (the column before the test's verdict)."""
+    start = lines[0].index(" fit s")
+    return [line[:start] + line[start + len(" fit s") :] for line in lines]
 
 
 def test_compare_command_on_a_local_cluster_prints_the_table_of_one_process(
@@ -222,10 +226,10 @@ def test_compare_command_on_a_local_cluster_prints_the_table_of_one_process(
     expected = cli_table(local_compare.results).splitlines()
     printed = captured.out.splitlines()
     start = printed.index(expected[0])
-    assert _without_last_column(printed[start : start + len(expected)]) == (
-        _without_last_column(expected)
+    assert _without_fit_seconds(printed[start : start + len(expected)]) == (
+        _without_fit_seconds(expected)
     )
-    assert "[6/6 " in captured.err  # naive and GRU: 2 folds and a refit each
+    assert "[9/9 " in captured.err  # naive, linear and GRU: 2 folds and a refit each
     written = pd.read_csv(tmp_path / "results.csv", index_col="name")
     for column in ("cv_rmse_mean", "test_rmse", "ratio_to_naive"):
         assert_allclose(written[column], local_compare.results[column], rtol=1e-12)

@@ -28,14 +28,16 @@ def result(frame):
 
 def test_results_have_one_row_per_model(result):
     table = result.results
-    assert list(table.index) == ["naive", "GRU"]
+    assert list(table.index) == ["naive", "linear", "GRU"]
     assert table.index.name == "name"
     assert list(table.columns) == [
         "params", "cv_rmse_mean", "cv_rmse_std", "test_rmse", "test_mae", "test_mape",
-        "ratio_to_naive", "fit_seconds",
+        "ratio_to_naive", "fit_seconds", "dm_statistic", "dm_pvalue", "verdict",
     ]  # fmt: skip
     assert table.loc["naive", "ratio_to_naive"] == 1.0
     assert table.loc["naive", "params"] == {}
+    assert table.loc["naive", "verdict"] == "-"
+    assert set(table.loc["linear", "params"]) == {"window"}
     assert set(table.loc["GRU", "params"]) == {"window", "units", "layers", "residual"}
 
 
@@ -45,7 +47,7 @@ def test_test_period_is_the_last_quarter_with_its_dates(result, frame):
     n_test = len(X) - int(np.ceil(0.75 * len(X)))
     assert predictions.index.equals(X.index[-n_test:])
     assert_array_equal(predictions["y_true"], y.iloc[-n_test:])
-    assert list(predictions.columns) == ["y_true", "naive", "GRU"]
+    assert list(predictions.columns) == ["y_true", "naive", "linear", "GRU"]
 
 
 def test_scores_are_computed_from_the_predictions(result):
@@ -95,10 +97,14 @@ def test_estimators_are_the_refitted_pipelines(result, frame):
 def test_progress_lines_count_every_fit(frame, capsys):
     compare(frame, models=[], windows=[5], n_splits=2, verbose=1)
     lines = capsys.readouterr().err.strip().splitlines()
-    assert lines[0] == "1 models, 3 fits in all"
-    assert lines[1].startswith("[1/3 00:0") and "naive -: fold RMSE " in lines[1]
-    assert lines[-1].startswith("[3/3 ") and lines[-1].endswith(
-        "naive: refitted the best on all training rows"
+    assert lines[0] == "2 models, 6 fits in all"
+    assert lines[1].startswith("[1/6 00:0") and ": fold RMSE " in lines[1]
+    assert {line.split("] ")[1].split(":")[0] for line in lines[1:5]} == {
+        "naive -",
+        "linear window=5",
+    }
+    assert lines[-1].startswith("[6/6 ") and lines[-1].endswith(
+        ": refitted the best on all training rows"
     )
 
 
@@ -120,8 +126,44 @@ def test_silent_by_default(frame, capsys):
         (dict(n_splits=1), "n_splits holds 1; expected integers >= 2"),
         (dict(test_size=1.5), "test_size=1.5 is not a fraction"),
         (dict(windows=[60]), "the series is too short"),
+        (dict(season=1), "season holds 1; expected integers >= 2"),
+        (dict(season=80), "the series is too short"),
     ],
 )
 def test_bad_options_are_a_clear_error(frame, options, match):
     with pytest.raises(ValueError, match=match):
         compare(frame, **options)
+
+
+def test_season_adds_the_seasonal_naive_forecast(frame):
+    result = compare(frame, models=[], windows=[5], n_splits=2, season=4)
+    assert list(result.results.index) == ["naive", "seasonal naive", "linear"]
+    X, y = make_forecast_xy(frame)
+    dates = result.predictions.index
+    # The value 4 rows before the forecast day: 3 rows before the window's day.
+    expected = frame["closed_price"].shift(3).loc[dates]
+    # Windows are float32 (after MinMaxScaler), so the copied value is exact to ~1e-7.
+    assert_allclose(result.predictions["seasonal naive"], expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "shift, verdict",
+    [
+        (-0.5, "better than naive, p = "),
+        (0.5, "worse than naive, p = "),
+        (0.0, "no better than naive (p = "),
+    ],
+)
+def test_the_verdict_follows_the_diebold_mariano_test(shift, verdict):
+    from skrnn.model_selection import _against_naive
+
+    rng = np.random.RandomState(0)
+    y_true = np.cumsum(rng.normal(size=200))
+    naive = np.r_[0.0, y_true[:-1]]
+    # A forecast whose errors are the naive errors scaled by 1 + shift, plus noise.
+    model = y_true - (1 + shift) * (y_true - naive) + 0.01 * rng.normal(size=200)
+    predictions = pd.DataFrame({"y_true": y_true, "naive": naive, "model": model})
+    row = _against_naive(predictions, "model", horizon=1)
+    assert row["verdict"].startswith(verdict)
+    assert (row["dm_pvalue"] < 0.05) == (shift != 0.0)
+    assert np.sign(row["dm_statistic"]) == np.sign(shift) or shift == 0.0

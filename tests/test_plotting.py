@@ -336,6 +336,8 @@ def test_ncols_not_a_positive_integer_raises(data, bad):
         plot_predictions(Y, THREE, ncols=bad)
     with pytest.raises(ValueError, match="ncols must be a positive integer"):
         plot_learning_history({"LSTM": FakeNetwork().fit(*data)}, ncols=bad)
+
+
 HISTORY = pd.Series(
     100 + np.arange(120.0), index=pd.bdate_range("2018-07-02", periods=120, name="date")
 )
