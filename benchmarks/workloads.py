@@ -314,7 +314,7 @@ def fixed(args):
     from skrnn import LSTMRegressor
 
     X, y = _epoch_data()
-    repeats = 3 if args.quick else 7
+    repeats = 2 if args.quick else 7
 
     def one_epoch_fit():
         reg = LSTMRegressor(units=EPOCH_UNITS, layers=1, epochs=1, random_state=SEED)
@@ -329,7 +329,7 @@ def fixed(args):
         "repeated_fit_seconds": statistics.median(repeated),
         "repeated_fits": repeated,
     }
-    result.update(_keras_fixed(X, y, repeats))
+    result.update(_keras_fixed(X, y, 1 if args.quick else 3))
     one = X[-1:]
     many = np.concatenate([X] * math.ceil(1000 / len(X)))[:1000]
     for name, windows, calls in (("predict_1", one, 100), ("predict_1000", many, 20)):
