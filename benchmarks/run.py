@@ -74,7 +74,7 @@ def main(argv=None):
         # One process for every measurement but compare: a smoke run pays its
         # imports once.
         workloads = [s for s in sections if s != "compare"]
-        for backend in backends:
+        for backend in backends if workloads else []:
             for name, python in checkouts.items():
                 _log(f"{', '.join(workloads)} on {backend}, {name} ...")
                 result = _measure(workloads, backend, python, args)
@@ -124,6 +124,13 @@ def _parser():
     )
     parser.add_argument("--sections", nargs="+", choices=SECTIONS, help="default: all")
     parser.add_argument("--fits", type=int, default=100, help="fits of the memory measurement")
+    parser.add_argument(
+        "--compare-variant",
+        action="append",
+        metavar="ARGS",
+        help="also time `skrnn compare ARGS` (repeatable); '+cache' in ARGS: on JAX, with "
+        "a new persistent compilation cache, run twice (cold, then warm)",
+    )
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"), help="the report (Markdown)")
     return parser
 
@@ -166,7 +173,7 @@ def _env(backend):
 def _measure(section, backend, python, args):
     load = _load_average()
     if section == "compare":
-        result = _compare(backend, python, args.quick)
+        result = _compare(backend, python, args)
     else:
         sections = [section] if isinstance(section, str) else section
         command = [str(python), str(WORKLOADS), *sections, "--fits", str(args.fits)]
@@ -181,15 +188,55 @@ def _measure(section, backend, python, args):
     return result
 
 
-def _compare(backend, python, quick):
-    """``skrnn compare`` with its defaults (``--quick`` in a smoke run), timed."""
+def _compare(backend, python, args):
+    """``skrnn compare`` with its defaults (``--quick`` in a smoke run), timed, then
+    each ``--compare-variant``."""
+    result = _compare_run(backend, python, ["--quick"] if args.quick else [])
+    result["variants"] = {}
+    for variant in args.compare_variant or []:
+        words = variant.split()
+        cache = "+cache" in words
+        extra = [w for w in words if w != "+cache"] + (["--quick"] if args.quick else [])
+        if cache and backend != "jax":
+            continue
+        with tempfile.TemporaryDirectory() as folder:
+            env = _jax_cache_env(folder) if cache else {}
+            runs = [_compare_run(backend, python, extra, env) for _ in range(2 if cache else 1)]
+        result["variants"][variant] = {
+            "seconds": [r["seconds"] for r in runs],
+            "same_table": all(_scores(r["table"]) == _scores(result["table"]) for r in runs),
+            "table": runs[0]["table"],
+        }
+    return result
+
+
+def _scores(table):
+    """A compare table without its last column, the seconds each refit took."""
+    return [line.rsplit(None, 1)[0] for line in table]
+
+
+def _jax_cache_env(folder):
+    """JAX's persistent compilation cache in `folder`, as skrnn's
+    ``enable_compilation_cache`` sets it."""
+    return {
+        "JAX_COMPILATION_CACHE_DIR": folder,
+        "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",
+        "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES": "0",
+    }
+
+
+def _compare_run(backend, python, extra, env=None):
     script = python.parent / "skrnn"
     command = [str(script)] if script.exists() else [str(python), "-m", "skrnn.cli"]
     with tempfile.TemporaryDirectory() as out:
-        command += ["compare", "--out", out] + (["--quick"] if quick else [])
+        command += ["compare", "--out", out, *extra]
         start = time.perf_counter()
         done = subprocess.run(
-            command, env=_env(backend), cwd=python.parents[2], capture_output=True, text=True
+            command,
+            env={**_env(backend), **(env or {})},
+            cwd=python.parents[2],
+            capture_output=True,
+            text=True,
         )
         seconds = time.perf_counter() - start
         written = sorted(p.name for p in Path(out).iterdir())
@@ -200,7 +247,7 @@ def _compare(backend, python, quick):
     table = [line for line in lines[first:] if line and not line.startswith("wrote ")]
     return {
         "seconds": seconds,
-        "command": " ".join(["skrnn compare --out DIR", *(["--quick"] if quick else [])]),
+        "command": " ".join(["skrnn compare --out DIR", *extra]),
         "table": table,
         "written": written,
     }
@@ -609,6 +656,10 @@ def _compare_lines(run):
                 "```",
                 "",
             ]
+            for variant, v in r.get("variants", {}).items():
+                walls_here = " then ".join(f"{t:.1f} s" for t in v["seconds"])
+                same = "the same scores" if v["same_table"] else "**other scores**"
+                lines += [f"- `skrnn compare {variant}`: {walls_here} wall, {same}.", ""]
     if len(walls) > 1:
         base = min(walls, key=lambda k: (names.index(k[1]), k[0] != "tensorflow"))
         lines.append(
