@@ -75,6 +75,16 @@ def test_networks_of_one_architecture_keep_their_own_weights(data):
     assert not np.allclose(other.predict(X), expected)
 
 
+@pytest.mark.parametrize("Regressor", [LSTMRegressor, GRURegressor])
+def test_dropout_is_reproducible_and_drops(Regressor, data):
+    X, y = data
+    params = dict(TINY, dropout=0.5, validation_fraction=0.0)
+    first = Regressor(**params).fit(X, y)
+    assert_array_equal(first.predict(X), Regressor(**params).fit(X, y).predict(X))
+    without = Regressor(**dict(params, dropout=0.0)).fit(X, y)
+    assert not np.allclose(first.predict(X), without.predict(X))
+
+
 def test_partial_fit_continues_the_optimizer(data):
     X, y = data
     reg = LSTMRegressor(**TINY).partial_fit(X, y)
