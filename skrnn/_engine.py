@@ -29,6 +29,7 @@ import contextlib
 import json
 import random
 import threading
+import types
 import weakref
 
 import keras
@@ -40,9 +41,9 @@ _MAX_IDLE_PROGRAMS = 16
 #: windows: an epoch of a few thousand rows is one call.
 _CALL_BATCHES = 64
 _CALL_BYTES = 8 << 20
-#: The row counts a forward pass is compiled for (JAX); a call is padded up to
-#: the next, and more rows than the last are run in chunks of that many.
-_ROW_SIZES = (8, 32, 128, 512, 2048)
+#: Rows of a forward pass (JAX): predictions and validation rows run in chunks
+#: of this many, the last padded.
+_EVAL_ROWS = 128
 #: Rows per Keras ``predict_on_batch`` call where a backend has no program.
 _MAX_ROWS = 4096
 
@@ -238,17 +239,20 @@ def _batches(order, batch_size):
 
 
 class _JaxProgram(_Program):
-    """Pure functions of the state, compiled by ``jax.jit``. A call trains a
-    fixed number of batches' worth of rows with a loop inside the compiled code;
-    a snapshot is a reference to the state's arrays, not a copy."""
+    """Pure functions of the state, compiled by ``jax.jit`` into one executable per
+    window shape: a call runs up to a fixed number of training steps (a loop
+    inside the compiled code), then, if asked, the forward pass of a fixed
+    number of rows. Training, the validation loss and predictions all run it,
+    so that an architecture costs one compilation, whatever the row counts. A
+    snapshot is a reference to the state's arrays, not a copy."""
 
     def __init__(self, template, batch_size):
         import jax
 
         super().__init__(template, batch_size)
         self._jax = jax
-        self._train = jax.jit(self._train_steps)
-        self._forward = jax.jit(self._forward_pass)
+        self._call = jax.jit(self._steps_then_forward)
+        self._idle_arrays = {}
         self.state = None
 
     def load(self, model):
@@ -261,7 +265,8 @@ class _JaxProgram(_Program):
 
     def train_epoch(self, X, y, order):
         rows, weights = _batches(order, self.batch_size)
-        per_call = max(1, min(_CALL_BATCHES, _CALL_BYTES // (self.batch_size * X[0].nbytes)))
+        idle = self._idle(X)
+        per_call = idle.batches_per_call
         total = 0.0
         for start in range(0, len(rows), per_call):
             n = min(per_call, len(rows) - start)
@@ -269,7 +274,9 @@ class _JaxProgram(_Program):
             index[:n] = rows[start : start + n]
             w = np.zeros((per_call, self.batch_size), dtype=np.float32)
             w[:n] = weights[start : start + n]
-            self.state, squares = self._train(self.state, X[index], y[index], w, np.int32(n))
+            self.state, squares, _ = self._call(
+                self.state, X[index], y[index], w, np.int32(n), idle.x_eval, False
+            )
             total += float(squares)
         return total / len(order)
 
@@ -288,31 +295,55 @@ class _JaxProgram(_Program):
         self.state = None
 
     def _forward_model(self, model, X):
-        values = (
+        state = (
             [v.value for v in model.trainable_variables],
             [v.value for v in model.non_trainable_variables],
+            self._idle(X).optimizer,
         )
-        return self._run(values, X)
+        return self._run(state, X)
 
     def _forward_current(self, X):
-        return self._run(self.state[:2], X)
+        return self._run(self.state, X)
 
-    def _run(self, values, X):
-        """The forward pass on row counts from ``_ROW_SIZES`` only, so that each
-        is compiled once: chunks of the largest, the rest padded with zeros."""
-        largest = _ROW_SIZES[-1]
+    def _run(self, state, X):
+        """The forward pass, ``_EVAL_ROWS`` rows per call (the last padded with
+        zeros), no training step."""
+        idle = self._idle(X)
         outputs = []
-        for start in range(0, len(X), largest):
-            x = X[start : start + largest]
-            size = next(s for s in _ROW_SIZES if s >= len(x))
-            padded = np.zeros((size, *x.shape[1:]), dtype=np.float32)
+        for start in range(0, len(X), _EVAL_ROWS):
+            x = X[start : start + _EVAL_ROWS]
+            padded = np.zeros((_EVAL_ROWS, *x.shape[1:]), dtype=np.float32)
             padded[: len(x)] = x
-            outputs.append(np.asarray(self._forward(*values, padded))[: len(x)])
+            _, _, y_pred = self._call(state, *idle.batches, np.int32(0), padded, True)
+            outputs.append(np.asarray(y_pred)[: len(x)])
         return np.concatenate(outputs)
 
-    # Traced once per shape of their arguments.
+    def _idle(self, X):
+        """For windows shaped like `X`'s: the batches per call and, on the device,
+        the arguments a call does not use (zeros): batches for calls that do
+        not train, rows for calls that do not predict, an optimizer state for
+        networks that are not trained."""
+        shape = X.shape[1:]
+        if shape not in self._idle_arrays:
+            put = self._jax.device_put
+            per_call = _CALL_BYTES // (self.batch_size * int(np.prod(shape)) * 4)
+            per_call = max(1, min(_CALL_BATCHES, per_call))
+            batches = (per_call, self.batch_size)
+            self._idle_arrays[shape] = types.SimpleNamespace(
+                batches_per_call=per_call,
+                batches=(
+                    put(np.zeros((*batches, *shape), np.float32)),
+                    put(np.zeros((*batches, self.template.output_shape[-1]), np.float32)),
+                    put(np.zeros(batches, np.float32)),
+                ),
+                x_eval=put(np.zeros((_EVAL_ROWS, *shape), np.float32)),
+                optimizer=[put(np.zeros(v.shape, v.dtype)) for v in self.optimizer.variables],
+            )
+        return self._idle_arrays[shape]
 
-    def _train_steps(self, state, xs, ys, ws, n):
+    # Traced once per shape of the windows.
+
+    def _steps_then_forward(self, state, xs, ys, ws, n, x_eval, evaluate):
         jax, jnp = self._jax, self._jax.numpy
 
         def loss(trainable, non_trainable, x, y, w):
@@ -334,11 +365,19 @@ class _JaxProgram(_Program):
             total = total + jnp.sum(jnp.where(w > 0, per_row, 0.0))
             return (trainable, non_trainable, optimizer_values), total
 
-        return jax.lax.fori_loop(0, n, step, (state, jnp.zeros((), jnp.float32)))
+        state, total = jax.lax.fori_loop(0, n, step, (state, jnp.zeros((), jnp.float32)))
 
-    def _forward_pass(self, trainable, non_trainable, x):
-        y_pred, _ = self.template.stateless_call(trainable, non_trainable, x, training=False)
-        return y_pred
+        def forward(trainable, non_trainable):
+            y_pred, _ = self.template.stateless_call(
+                trainable, non_trainable, x_eval, training=False
+            )
+            return y_pred
+
+        shape = jax.eval_shape(forward, *state[:2])
+        y_eval = jax.lax.cond(
+            evaluate, forward, lambda *_: jnp.zeros(shape.shape, shape.dtype), *state[:2]
+        )
+        return state, total, y_eval
 
 
 # -- TensorFlow -------------------------------------------------------------------------
