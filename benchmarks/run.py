@@ -125,6 +125,12 @@ def _parser():
     parser.add_argument("--sections", nargs="+", choices=SECTIONS, help="default: all")
     parser.add_argument("--fits", type=int, default=100, help="fits of the memory measurement")
     parser.add_argument(
+        "--jax-cache",
+        action="store_true",
+        help="also run skrnn's lecture workload on JAX twice with a new persistent "
+        "compilation cache (cold, then warm)",
+    )
+    parser.add_argument(
         "--compare-variant",
         action="append",
         metavar="ARGS",
@@ -176,16 +182,31 @@ def _measure(section, backend, python, args):
         result = _compare(backend, python, args)
     else:
         sections = [section] if isinstance(section, str) else section
-        command = [str(python), str(WORKLOADS), *sections, "--fits", str(args.fits)]
-        command += ["--quick"] if args.quick else []
-        done = subprocess.run(
-            command, env=_env(backend), cwd=python.parents[2], capture_output=True, text=True
-        )
-        if done.returncode != 0:
-            raise SystemExit(f"run.py: {section} on {backend} failed:\n{done.stderr[-3000:]}")
-        result = json.loads(done.stdout.strip().splitlines()[-1])
+        result = _workloads(sections, backend, python, args)
+        if args.jax_cache and backend == "jax" and section == "lecture-skrnn":
+            with tempfile.TemporaryDirectory() as folder:
+                runs = [
+                    _workloads(sections, backend, python, args, _jax_cache_env(folder))
+                    for _ in range(2)
+                ]
+            result["with_cache_seconds"] = [r[section]["seconds"] for r in runs]
     result["load_average_before"] = load
     return result
+
+
+def _workloads(sections, backend, python, args, env=None):
+    command = [str(python), str(WORKLOADS), *sections, "--fits", str(args.fits)]
+    command += ["--quick"] if args.quick else []
+    done = subprocess.run(
+        command,
+        env={**_env(backend), **(env or {})},
+        cwd=python.parents[2],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"run.py: {sections} on {backend} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def _compare(backend, python, args):
@@ -534,6 +555,21 @@ def _lecture_lines(run):
                 + " | ".join(cells)
                 + f" | {per_epoch} | {_fmt(_ratio(lecture_total, r['seconds']), 'x')} |"
             )
+    for name in names:
+        cached = _get(run, "lecture-skrnn", "jax", name, "with_cache_seconds")
+        if cached:
+            lecture_tf = _get(run, "lecture", "tensorflow", names[0], "lecture", "seconds")
+            lines += [
+                "",
+                f"skrnn ({name}) on jax with JAX's persistent compilation cache in a new "
+                f"folder: {cached[0]:.1f} s (cold), then {cached[1]:.1f} s (warm)"
+                + (
+                    f"; lecture code on tensorflow / warm: {lecture_tf / cached[1]:.2f}x"
+                    if lecture_tf
+                    else ""
+                )
+                + ".",
+            ]
     tf_jax = []
     for label in {label for _, label in totals}:
         ratio = _ratio(totals.get(("tensorflow", label)), totals.get(("jax", label)))
