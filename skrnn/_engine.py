@@ -173,14 +173,11 @@ class _Program:
         source = model.optimizer
         if source.built and _same_shapes(source.variables, program_optimizer.variables):
             return [keras.ops.convert_to_numpy(v.value) for v in source.variables]
-        values = [np.zeros(v.shape, v.dtype) for v in program_optimizer.variables]
-        position = next(
-            i
-            for i, v in enumerate(program_optimizer.variables)
-            if v is program_optimizer._learning_rate
-        )
-        values[position] = keras.ops.convert_to_numpy(source.learning_rate)
-        return values
+        learning_rate = keras.ops.convert_to_numpy(source.learning_rate)
+        return [
+            learning_rate if v.name == "learning_rate" else np.zeros(v.shape, v.dtype)
+            for v in program_optimizer.variables
+        ]
 
     @staticmethod
     def _store_optimizer(model, values):
