@@ -2,13 +2,14 @@
 #   make demo   set up .venv and run the main job on the bundled S&P 500 data
 #   make test   set up .venv and run the whole test suite (TensorFlow backend)
 #   make docs   build the HTML documentation into docs/_build/html
+#   make bench  measure fits, predictions and compare on every backend (benchmarks/RESULTS.md)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Keras prints TensorFlow's start-up chatter otherwise; it is noise for users of skrnn.
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: demo test test-jax docs lint clean
+.PHONY: demo test test-jax docs lint clean bench bench-quick
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +37,15 @@ test: $(VENV)/.installed
 test-jax: $(VENV)/.installed-jax
 	KERAS_BACKEND=jax $(BIN)/python -m pytest -n 2 -m "not dask"
 	KERAS_BACKEND=jax $(BIN)/python -m pytest -m dask tests
+
+# The benchmark suite on every backend installed (a few minutes), its report in
+# benchmarks/RESULTS.md; BENCH_ARGS adds options (python benchmarks/run.py --help).
+bench: $(VENV)/.installed-jax
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
+# A smoke run of every measurement, tiny sizes, on the current backend.
+bench-quick: $(VENV)/.installed
+	$(BIN)/python benchmarks/run.py --quick --out results/bench-quick/RESULTS.md
 
 $(VENV)/.installed-docs: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[tests,docs]"

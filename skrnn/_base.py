@@ -30,12 +30,9 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils._tags import RegressorTags
 from sklearn.utils.validation import check_array, check_consistent_length, check_is_fitted
 
+from skrnn import _engine
 from skrnn._seeding import seeded_initializer
 from skrnn._validation import check_windows
-
-#: Rows per forward pass at predict time; ``predict_on_batch`` avoids the fixed
-#: cost of ``Model.predict`` (tens of ms per call, even for one row).
-_PREDICT_CHUNK = 4096
 
 
 @keras.saving.register_keras_serializable(package="skrnn")
@@ -169,31 +166,16 @@ class BaseRecurrentRegressor(KerasRegressor):
         """
         X, y = self._validate_fit_data(X, y, reset=True)
         n_val = self._n_validation_rows(X.shape[0])
+        n_train = X.shape[0] - n_val
         self._seed()
-        self._initialize_model(X, y, n_train=X.shape[0] - n_val)
+        self._initialize_model(X, y, n_train=n_train)
         y_scaled = self._scale_y(y)
-        fit_args = {}
-        callbacks = []
-        if n_val:
-            X_val, y_val = X[-n_val:], y_scaled[-n_val:]
-            fit_args["validation_data"] = (X_val, y_val)
-            # Keras' own evaluation, as val_loss is computed during training.
-            before = self.model_.evaluate(X_val, y_val, batch_size=self.batch_size, verbose=0)
-            stopping = _EarlyStopping(self.patience, initial_loss=before)
-            callbacks.append(stopping)
-        history = self.model_.fit(
-            X[: X.shape[0] - n_val],
-            y_scaled[: X.shape[0] - n_val],
-            epochs=self.epochs,
-            batch_size=self.batch_size,
-            shuffle=True,
-            callbacks=callbacks,
-            verbose=self.verbose,
-            **fit_args,
-        )
-        self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+        with self._program() as program:
+            program.load(self.model_)
+            self.history_, self.best_epoch_ = self._train(
+                program, (X[:n_train], y_scaled[:n_train]), (X[n_train:], y_scaled[n_train:])
+            )
         self.n_iter_ = len(self.history_["loss"])
-        self.best_epoch_ = stopping.best_epoch if n_val else self.n_iter_
         return self
 
     def initialize(self, X, y):
@@ -245,16 +227,15 @@ class BaseRecurrentRegressor(KerasRegressor):
         if not hasattr(self, "model_"):
             self.initialize(X, y)
         X, y = self._validate_fit_data(X, y, reset=False)
-        history = self.model_.fit(
-            X,
-            self._scale_y(y),
-            epochs=1,
-            batch_size=self.batch_size,
-            shuffle=True,
-            verbose=self.verbose,
-        )
-        self.history_["loss"] += [float(v) for v in history.history["loss"]]
+        with self._program() as program:
+            program.load(self.model_)
+            order = _shuffler().permutation(X.shape[0])
+            loss = program.train_epoch(X, self._scale_y(y), order)
+            program.store(self.model_)
+        self.history_["loss"].append(loss)
         self.n_iter_ += 1
+        if self.verbose:
+            print(f"Epoch {self.n_iter_}: loss: {loss:.4g}", flush=True)
         return self
 
     def predict(self, X):
@@ -321,14 +302,44 @@ class BaseRecurrentRegressor(KerasRegressor):
         _check_missing_steps(X)
         return X
 
+    def _train(self, program, train, validation):
+        """Run the epochs on `program` (loaded with ``model_``), stopping early on
+        the `validation` rows if there are any, and store the weights kept in
+        ``model_``: the history and the epoch kept."""
+        shuffle = _shuffler()
+        history, stopping, kept = {"loss": []}, None, None
+        if len(validation[0]):
+            history["val_loss"] = []
+            stopping = _EarlyStopping(self.patience, program.loss(*validation))
+            kept = program.snapshot()
+        progress = _Progress(self.epochs, self.verbose)
+        for epoch in range(self.epochs):
+            order = shuffle.permutation(len(train[0]))
+            history["loss"].append(program.train_epoch(*train, order))
+            if stopping:
+                history["val_loss"].append(program.loss(*validation))
+                if stopping.update(epoch, history["val_loss"][-1]):
+                    kept = program.snapshot()
+            progress.update(epoch, history, last=stopping and stopping.stop)
+            if stopping and stopping.stop:
+                break
+        program.store(self.model_, kept)
+        return history, stopping.best_epoch if stopping else len(history["loss"])
+
     def _predict_scaled(self, X):
         """The network's output for validated windows, in float64."""
-        return np.concatenate(
-            [
-                np.asarray(self.model_.predict_on_batch(X[start : start + _PREDICT_CHUNK]))
-                for start in range(0, X.shape[0], _PREDICT_CHUNK)
-            ]
-        ).astype(np.float64)
+        with self._program() as program:
+            return program.forward(self.model_, X).astype(np.float64)
+
+    def _program(self):
+        """The compiled training and forward passes of this network's
+        architecture (see :mod:`skrnn._engine`), for this call alone."""
+        n_outputs = self._y_scale.size
+        return _engine.borrowed(
+            self.model_,
+            self.batch_size,
+            build=lambda: self._keras_build_fn(self.n_features_in_, n_outputs),
+        )
 
     def _n_validation_rows(self, n_samples):
         if self.validation_fraction == 0:
@@ -411,8 +422,8 @@ class BaseRecurrentRegressor(KerasRegressor):
         self.model_.get_layer("skip").set_weights([kernel, bias])
 
 
-class _EarlyStopping(keras.callbacks.Callback):
-    """Stop once ``val_loss`` has not improved for `patience` epochs; keep the best.
+class _EarlyStopping:
+    """Stop once the validation loss has not improved for `patience` epochs; keep the best.
 
     Unlike ``keras.callbacks.EarlyStopping``, the weights before the first epoch
     are a candidate too: with ``residual=True`` the untrained network is the
@@ -421,26 +432,43 @@ class _EarlyStopping(keras.callbacks.Callback):
     """
 
     def __init__(self, patience, initial_loss):
-        super().__init__()
         self.patience = patience
-        self.initial_loss = float(initial_loss)
+        self.best_loss, self.best_epoch, self.wait = float(initial_loss), 0, 0
+        self.stop = False
 
-    def on_train_begin(self, logs=None):
-        self.best_loss, self.best_epoch, self.wait = self.initial_loss, 0, 0
-        self.best_weights = self.model.get_weights()
-
-    def on_epoch_end(self, epoch, logs=None):
-        loss = logs["val_loss"]
+    def update(self, epoch, loss):
+        """Take the validation loss after `epoch` (from 0); True if it is the best yet."""
         if loss < self.best_loss:  # NaN never improves
             self.best_loss, self.best_epoch, self.wait = loss, epoch + 1, 0
-            self.best_weights = self.model.get_weights()
-            return
+            return True
         self.wait += 1
-        if self.wait >= self.patience:
-            self.model.stop_training = True
+        self.stop = self.wait >= self.patience
+        return False
 
-    def on_train_end(self, logs=None):
-        self.model.set_weights(self.best_weights)
+
+class _Progress:
+    """What ``verbose`` shows: 1 a progress bar over the epochs, 2 a line per epoch."""
+
+    def __init__(self, epochs, verbose):
+        self.verbose = verbose
+        if verbose == 1:
+            self.bar = keras.utils.Progbar(epochs, unit_name="epoch")
+
+    def update(self, epoch, history, last=False):
+        if not self.verbose:
+            return
+        values = [(name, losses[-1]) for name, losses in history.items()]
+        if self.verbose == 1:
+            self.bar.update(epoch + 1, values, finalize=bool(last) or None)
+        else:
+            shown = " - ".join(f"{name}: {value:.4g}" for name, value in values)
+            print(f"Epoch {epoch + 1}: {shown}", flush=True)
+
+
+def _shuffler():
+    """The generator of the epochs' row orders, drawn from NumPy's global state:
+    the state ``keras.utils.set_random_seed`` seeds, as Keras' own shuffling."""
+    return np.random.default_rng(np.random.randint(np.iinfo(np.int32).max))  # noqa: NPY002
 
 
 def _closest_feature(features, target):
