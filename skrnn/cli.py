@@ -78,8 +78,10 @@ def _parser():
     add("--epochs", type=_positive_int, default=200, help="most epochs per fit (default: 200)")
     add("--patience", type=_positive_int, default=10,
         help="early-stopping patience in epochs (default: 10)")  # fmt: skip
-    add("--n-jobs", type=int, default=-1,
-        help="parallel fits, -1 for one per core (default: -1)")  # fmt: skip
+    add("--n-jobs", type=int, default=1,
+        help="processes for the fits, -1 for one per core (default: 1: each process "
+        "compiles every architecture once, so more processes than 1 pay off only for "
+        "large grids)")  # fmt: skip
     add("--seed", type=int, default=0, help="random seed of every network (default: 0)")
     add("--scheduler", metavar="ADDRESS",
         help="run the fits on the Dask cluster of this scheduler (tcp://host:8786), or "
@@ -100,6 +102,9 @@ def _add_data_arguments(add):
         help="the CSV's column of dates (default: date, or Date)")  # fmt: skip
     add("--value-column", metavar="NAME",
         help="the CSV's column to forecast (default: closed_price, or Close)")  # fmt: skip
+    add("--backend", choices=["jax", "tensorflow", "torch"],
+        help="Keras backend of the networks (default: KERAS_BACKEND if set, else JAX if "
+        "installed, else TensorFlow)")  # fmt: skip
 
 
 def _read_data(args):
@@ -313,10 +318,23 @@ def forecast(args):
     return table
 
 
+def _start_backend(name):
+    """Choose the Keras backend before anything imports Keras, and keep JAX's
+    compiled programs on disk so that later runs and worker processes reuse them."""
+    from skrnn._backend import enable_compilation_cache, select_backend
+
+    try:
+        select_backend(name)
+    except RuntimeError as exc:  # Keras already imported with another backend (in-process use)
+        raise ValueError(str(exc)) from None
+    enable_compilation_cache()
+
+
 def main(argv=None):
     """Entry point of the ``skrnn`` command; returns the exit status."""
     args = _parser().parse_args(argv)
     try:
+        _start_backend(args.backend)
         {"compare": compare, "forecast": forecast}[args.command](args)
     except (ValueError, OSError) as exc:
         message = " ".join(str(exc).split())

@@ -210,3 +210,16 @@ def test_forecast_with_a_saved_model_that_has_no_intervals_is_a_one_line_error(
     assert main(["forecast", str(csv), "--model", path, "--out", str(tmp_path)]) == 1
     line = _one_line_error(capsys.readouterr())
     assert "holds a PersistenceRegressor, not a ConformalForecaster" in line
+
+
+def test_backend_option_names_an_installed_backend(tmp_path, capsys, monkeypatch):
+    import keras
+
+    monkeypatch.setenv("KERAS_BACKEND", keras.backend.backend())
+    other = "torch" if keras.backend.backend() != "torch" else "jax"
+    csv = _write_lecture_csv(tmp_path / "prices.csv", 150)
+    status = main(["compare", str(csv), "--quick", "--backend", other])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err.count("\n") == 1 and err.startswith("skrnn compare: error: ")
+    assert repr(other) in err
