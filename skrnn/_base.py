@@ -1,8 +1,9 @@
 """The one base of skrnn's recurrent regressors, and all of skrnn's contact with SciKeras.
 
-SciKeras 0.13 (pinned, unmaintained upstream) gives the regressors their place in
-the Keras-wrapper family and pickling of fitted Keras models. Its own fit and
-predict paths are not used, for reasons measured on scikit-learn >= 1.6:
+The regressors derive from SciKeras' ``KerasRegressor`` (0.13, pinned), which
+places them in the Keras-wrapper family users of SciKeras know. That is all it
+provides: Keras 3 models pickle on their own, and SciKeras' fit, predict and
+parameter handling are not used, for reasons measured on scikit-learn >= 1.6:
 
 - it declares its mixins in the wrong order, so ``is_regressor`` is False: the
   tags are set here;
@@ -13,7 +14,8 @@ predict paths are not used, for reasons measured on scikit-learn >= 1.6:
 - its own parameters (``optimizer``, ``loss``, ``model``, ``callbacks`` ...) would
   sit in ``get_params`` next to skrnn's and contradict them (a shuffled
   ``validation_split`` against early stopping on a time-ordered tail): the
-  parameters here are exactly the explicit keywords of each subclass.
+  parameters here are exactly the explicit keywords of the base's ``__init__``
+  (plus ``peephole`` for the LSTM).
 
 Should SciKeras ever stop working, only this module needs replacing.
 """
@@ -32,6 +34,7 @@ from sklearn.utils.validation import check_array, check_consistent_length, check
 
 from skrnn import _engine
 from skrnn._seeding import seeded_initializer
+from skrnn._significance import _test_differences
 from skrnn._validation import check_windows
 
 
@@ -93,6 +96,7 @@ class BaseRecurrentRegressor(KerasRegressor):
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "residual": ["boolean"],
+        "significance": [Interval(Real, 0, 1, closed="right"), None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -116,6 +120,7 @@ class BaseRecurrentRegressor(KerasRegressor):
         learning_rate=0.001,
         dropout=0.0,
         residual=True,
+        significance=0.05,
         random_state=None,
         verbose=0,
     ):
@@ -128,6 +133,7 @@ class BaseRecurrentRegressor(KerasRegressor):
         self.learning_rate = learning_rate
         self.dropout = dropout
         self.residual = residual
+        self.significance = significance
         self.random_state = random_state
         self.verbose = verbose
 
@@ -205,6 +211,7 @@ class BaseRecurrentRegressor(KerasRegressor):
         self.n_iter_ = 0
         return self
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y):
         """Train one more epoch on `X` and `y`, without early stopping.
 
@@ -310,21 +317,43 @@ class BaseRecurrentRegressor(KerasRegressor):
         history, stopping, kept = {"loss": []}, None, None
         if len(validation[0]):
             history["val_loss"] = []
-            stopping = _EarlyStopping(self.patience, program.loss(*validation))
-            kept = program.snapshot()
+            start_errors = program.errors(*validation)
+            stopping = _EarlyStopping(self.patience, start_errors.mean())
+            start = kept = program.snapshot()
         progress = _Progress(self.epochs, self.verbose)
         for epoch in range(self.epochs):
             order = shuffle.permutation(len(train[0]))
             history["loss"].append(program.train_epoch(*train, order))
             if stopping:
-                history["val_loss"].append(program.loss(*validation))
+                errors = program.errors(*validation)
+                history["val_loss"].append(float(errors.mean()))
                 if stopping.update(epoch, history["val_loss"][-1]):
-                    kept = program.snapshot()
+                    kept, kept_errors = program.snapshot(), errors
             progress.update(epoch, history, last=stopping and stopping.stop)
             if stopping and stopping.stop:
                 break
+        if not stopping:
+            program.store(self.model_, kept)
+            return history, len(history["loss"])
+        if stopping.best_epoch and not self._beats_start(kept_errors, start_errors):
+            kept, stopping.best_epoch = start, 0
         program.store(self.model_, kept)
-        return history, stopping.best_epoch if stopping else len(history["loss"])
+        return history, stopping.best_epoch
+
+    def _beats_start(self, errors, start_errors):
+        """Whether the trained network's validation errors are significantly
+        smaller than the naive start's (always, without ``residual`` or
+        ``significance``): a one-sided Diebold-Mariano test of the per-row
+        squared errors. A few dozen validation rows let noise lower the loss by
+        a few percent; a network kept for such a gain forecasts the test period
+        worse than the naive start it replaced."""
+        if not self.residual or self.significance is None:
+            return True
+        try:
+            test = _test_differences(errors - start_errors, horizon=1, alternative="less")
+        except ValueError:  # equal errors on every row: no evidence of a gain
+            return False
+        return test.pvalue < self.significance
 
     def _predict_scaled(self, X):
         """The network's output for validated windows, in float64."""
@@ -338,7 +367,7 @@ class BaseRecurrentRegressor(KerasRegressor):
         return _engine.borrowed(
             self.model_,
             self.batch_size,
-            build=lambda: self._keras_build_fn(self.n_features_in_, n_outputs),
+            build=lambda: self._build_network(self.n_features_in_, n_outputs),
         )
 
     def _n_validation_rows(self, n_samples):
@@ -365,14 +394,14 @@ class BaseRecurrentRegressor(KerasRegressor):
         scale = y2d.std(axis=0)
         # A constant target has nothing to scale: keep its units.
         self._y_scale = np.where(scale > 0, scale, 1.0)
-        self.model_ = self._keras_build_fn(X.shape[2], y2d.shape[1])
+        self.model_ = self._build_network(X.shape[2], y2d.shape[1])
         if self.residual:
             self._initialize_skip(X[:n_train], self._scale_y(y[:n_train]))
 
     def _scale_y(self, y):
         return ((y.reshape(y.shape[0], -1) - self._y_center) / self._y_scale).astype(np.float32)
 
-    def _keras_build_fn(self, n_features, n_outputs):
+    def _build_network(self, n_features, n_outputs):
         """The lecture's network, ``layers`` recurrent layers and a Dense output,
         plus, with ``residual=True``, a linear path from the newest step."""
         inputs = keras.Input(shape=(None, n_features), name="windows")

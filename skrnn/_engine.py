@@ -159,8 +159,12 @@ class _Program:
     def loss(self, X, y):
         """Mean over rows of the mean squared error over outputs, as Keras'
         ``mean_squared_error`` averages a batch, of the network being trained."""
+        return float(np.mean(self.errors(X, y)))
+
+    def errors(self, X, y):
+        """Per row, the mean squared error over outputs of the network being trained."""
         error = self._forward_current(X).astype(np.float64) - y
-        return float(np.mean(np.mean(np.square(error), axis=-1)))
+        return np.mean(np.square(error), axis=-1)
 
     def release(self):
         """Forget the last network's values: a program keeps no fit alive."""

@@ -1,10 +1,23 @@
 """RNNRegressor, LSTMRegressor and GRURegressor: one base, three recurrent layers."""
 
+import inspect
+
 import keras
 
 from skrnn._base import BaseRecurrentRegressor
 from skrnn._peephole import PeepholeLSTM
 from skrnn._seeding import layer_seed, seeded_initializer
+
+
+def _with_keyword(init, name, default, before):
+    """The signature of `init` with one more keyword-only parameter, placed
+    before the parameter `before` (as the docstring lists it)."""
+    signature = inspect.signature(init)
+    parameters = list(signature.parameters.values())
+    at = [p.name for p in parameters].index(before)
+    added = inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default)
+    return signature.replace(parameters=[*parameters[:at], added, *parameters[at:]])
+
 
 _SHARED_PARAMETERS = """\
     units : int, default=32
@@ -50,8 +63,19 @@ _SHARED_PARAMETERS = """\
         from the (scaled) newest step to ``y``; otherwise the two are matched
         in mean and standard deviation. Early stopping keeps what the
         recurrent part learns only where it beats that start on the
-        validation rows.
+        validation rows (see `significance`).
         ``residual=False`` is the lecture's exact network.
+
+    significance : float or None, default=0.05
+        With ``residual=True``, how sure early stopping must be that training
+        beat the naive start: the epoch with the lowest validation loss is kept
+        only if a one-sided Diebold-Mariano test of its per-row squared errors
+        against the start's, on the validation rows, has a p-value below this
+        level; otherwise the start is kept (``best_epoch_ == 0``). A tail of a
+        few dozen rows lets noise lower the validation loss by a few percent,
+        and a network kept for such a gain can forecast the test period worse
+        than the start it replaced. None keeps the lowest validation loss,
+        whatever its margin. Ignored with ``residual=False``.
 
 """
 
@@ -82,8 +106,9 @@ _SHARED_ATTRIBUTES = """\
 
     best_epoch_ : int
         The epoch whose weights were kept: the one with the lowest validation
-        loss, counting from 1; 0 when no epoch beat the untrained network.
-        Without early stopping, the last epoch.
+        loss, counting from 1; 0 when no epoch beat the untrained network (or,
+        with ``residual=True``, none beat it significantly: see
+        `significance`). Without early stopping, the last epoch.
 
     n_features_in_ : int
         Features per time step seen during fit (1 for 2-D `X`).
@@ -144,35 +169,6 @@ class RNNRegressor(BaseRecurrentRegressor):
         ),
         name="RNNRegressor",
     )
-
-    def __init__(
-        self,
-        *,
-        units=32,
-        layers=4,
-        patience=40,
-        epochs=500,
-        batch_size=32,
-        validation_fraction=0.1,
-        learning_rate=0.001,
-        dropout=0.0,
-        residual=True,
-        random_state=None,
-        verbose=0,
-    ):
-        super().__init__(
-            units=units,
-            layers=layers,
-            patience=patience,
-            epochs=epochs,
-            batch_size=batch_size,
-            validation_fraction=validation_fraction,
-            learning_rate=learning_rate,
-            dropout=dropout,
-            residual=residual,
-            random_state=random_state,
-            verbose=verbose,
-        )
 
     def _recurrent_layer(self, *, return_sequences, name):
         return keras.layers.SimpleRNN(
@@ -236,36 +232,15 @@ class LSTMRegressor(BaseRecurrentRegressor):
         "peephole": ["boolean"],
     }
 
-    def __init__(
-        self,
-        *,
-        units=32,
-        layers=4,
-        patience=40,
-        epochs=500,
-        batch_size=32,
-        validation_fraction=0.1,
-        learning_rate=0.001,
-        dropout=0.0,
-        residual=True,
-        peephole=False,
-        random_state=None,
-        verbose=0,
-    ):
-        super().__init__(
-            units=units,
-            layers=layers,
-            patience=patience,
-            epochs=epochs,
-            batch_size=batch_size,
-            validation_fraction=validation_fraction,
-            learning_rate=learning_rate,
-            dropout=dropout,
-            residual=residual,
-            random_state=random_state,
-            verbose=verbose,
-        )
+    def __init__(self, *, peephole=False, **shared):
+        super().__init__(**shared)
         self.peephole = peephole
+
+    # The shared parameters and their defaults are written once, in the base;
+    # scikit-learn (get_params, clone) and help() read this explicit signature.
+    __init__.__signature__ = _with_keyword(
+        BaseRecurrentRegressor.__init__, "peephole", False, before="random_state"
+    )
 
     def _recurrent_layer(self, *, return_sequences, name):
         layer = PeepholeLSTM if self.peephole else keras.layers.LSTM
@@ -297,35 +272,6 @@ class GRURegressor(BaseRecurrentRegressor):
         ),
         name="GRURegressor",
     )
-
-    def __init__(
-        self,
-        *,
-        units=32,
-        layers=4,
-        patience=40,
-        epochs=500,
-        batch_size=32,
-        validation_fraction=0.1,
-        learning_rate=0.001,
-        dropout=0.0,
-        residual=True,
-        random_state=None,
-        verbose=0,
-    ):
-        super().__init__(
-            units=units,
-            layers=layers,
-            patience=patience,
-            epochs=epochs,
-            batch_size=batch_size,
-            validation_fraction=validation_fraction,
-            learning_rate=learning_rate,
-            dropout=dropout,
-            residual=residual,
-            random_state=random_state,
-            verbose=verbose,
-        )
 
     def _recurrent_layer(self, *, return_sequences, name):
         return keras.layers.GRU(

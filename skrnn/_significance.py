@@ -138,11 +138,18 @@ def diebold_mariano(
     truth = arrays["y_true"]
     error = _LOSSES[loss]
     d = error(truth - arrays["y_pred"]) - error(truth - arrays["y_reference"])
+    return _test_differences(d, horizon, alternative, f"{loss} losses")
+
+
+def _test_differences(d, horizon, alternative, what="losses"):
+    """The Diebold-Mariano test of the loss differences `d` (at least ``horizon +
+    1`` of them, in time order): a ValueError when it is undefined."""
+    n = d.size
     mean = float(d.mean())
     centred = d - mean
     if not np.any(centred):
         raise ValueError(
-            f"the two forecasts' {loss} losses differ by the same amount ({mean:.6g}) on "
+            f"the two forecasts' {what} differ by the same amount ({mean:.6g}) on "
             "every row (identical forecasts differ by 0), so their difference has no "
             "variance and the test is undefined."
         )

@@ -70,6 +70,7 @@ def compare(
     test_size=0.25,
     epochs=200,
     patience=10,
+    significance=0.05,
     random_state=0,
     n_jobs=None,
     verbose=0,
@@ -146,6 +147,11 @@ def compare(
 
     patience : int, default=10
         Early-stopping patience of every network.
+
+    significance : float or None, default=0.05
+        How sure early stopping must be that a network beat its naive start on
+        its validation rows before it keeps the trained weights (the
+        ``significance`` of the regressors); None keeps any gain.
 
     random_state : int, default=0
         Seed of every network (``random_state`` of the regressors), so that
@@ -229,7 +235,7 @@ def compare(
 
     pipelines, candidates = _models(
         models, grid, horizon=horizon, season=season, epochs=epochs, patience=patience,
-        seed=random_state,
+        significance=significance, seed=random_state,
     )  # fmt: skip
     folds = list(TimeSeriesSplit(n_splits=n_splits).split(X_train))
     progress = _Progress(sum(len(c) * n_splits + 1 for c in candidates.values()), verbose)
@@ -325,7 +331,7 @@ def _seasonal_window(season, horizon):
     return season * -(-horizon // season) - horizon + 1
 
 
-def _models(models, grid, *, horizon, season, epochs, patience, seed):
+def _models(models, grid, *, horizon, season, epochs, patience, significance, seed):
     """Untrained pipelines and their candidates: the baselines, then each network family."""
     import skrnn
 
@@ -340,7 +346,11 @@ def _models(models, grid, *, horizon, season, epochs, patience, seed):
     for key in models:
         name, class_name, fixed = FAMILIES[key]
         regressor = getattr(skrnn, class_name)(
-            epochs=epochs, patience=patience, random_state=seed, **fixed
+            epochs=epochs,
+            patience=patience,
+            significance=significance,
+            random_state=seed,
+            **fixed,
         )
         pipelines[name], candidates[name] = _pipeline(5, regressor), grid
     return pipelines, candidates

@@ -147,7 +147,14 @@ def keras_program_only(monkeypatch):
 def test_backends_without_a_program_train_through_keras(keras_program_only, data):
     X, y = data
     reg = GRURegressor(
-        **dict(TINY, epochs=6, validation_fraction=0.25, patience=10, learning_rate=0.01)
+        **dict(
+            TINY,
+            epochs=6,
+            validation_fraction=0.25,
+            patience=10,
+            learning_rate=0.01,
+            significance=None,
+        )
     ).fit(X, y)
     assert all(type(p) is _engine._KerasProgram for ps in _engine._idle.values() for p in ps)
     n_val = round(0.25 * len(X))

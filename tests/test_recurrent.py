@@ -174,6 +174,37 @@ def test_untrained_residual_network_is_kept_when_training_only_hurts(data):
     assert_allclose(reg.predict(X), X[:, -1, 0], rtol=0, atol=1e-5)
 
 
+def _walk_and_wave():
+    """A random walk (nothing to learn beyond "tomorrow = today") and a wave on
+    a trend (a lot to learn), as 5-day windows and the next day's value."""
+    walk = np.cumsum(np.random.RandomState(0).normal(size=400))
+    wave = 2 * np.sin(np.arange(400) / 6) + 0.01 * np.arange(400)
+    window = SlidingWindowTransformer(window=5)
+    return [(window.fit_transform(s[:-1].reshape(-1, 1))[4:], s[5:]) for s in (walk, wave)]
+
+
+def test_a_gain_within_the_noise_does_not_replace_the_naive_start():
+    (X, y), _ = _walk_and_wave()
+    params = dict(units=4, layers=1, epochs=40, patience=10, batch_size=16,
+                  learning_rate=0.01, random_state=0)  # fmt: skip
+    lowest = RNNRegressor(significance=None, **params).fit(X, y)
+    gated = RNNRegressor(**params).fit(X, y)
+    # The same training; only the choice at the end differs.
+    assert gated.history_ == lowest.history_
+    assert lowest.best_epoch_ > 0 and gated.best_epoch_ == 0
+    assert_allclose(gated.predict(X), X[:, -1, 0], rtol=0, atol=1e-4)
+
+
+def test_a_significant_gain_replaces_the_naive_start():
+    _, (X, y) = _walk_and_wave()
+    reg = GRURegressor(units=4, layers=1, epochs=30, patience=10, batch_size=16,
+                       learning_rate=0.01, random_state=0).fit(X, y)  # fmt: skip
+    assert reg.best_epoch_ > 0
+    n_val = round(0.1 * len(X))
+    naive = X[-n_val:, -1, 0]
+    assert np.mean((reg.predict(X[-n_val:]) - y[-n_val:]) ** 2) < np.mean((naive - y[-n_val:]) ** 2)
+
+
 def test_residual_start_matches_moments_when_y_is_not_the_series_later(data):
     X, _ = data
     noise = np.random.RandomState(1).normal(loc=3.0, scale=2.0, size=len(X))
