@@ -33,9 +33,11 @@ from sklearn.utils._tags import RegressorTags
 from sklearn.utils.validation import check_array, check_consistent_length, check_is_fitted
 
 from skrnn import _engine
+from skrnn._naive_start import closest_feature, naive_start
 from skrnn._seeding import seeded_initializer
 from skrnn._significance import _test_differences
 from skrnn._validation import check_windows
+from skrnn.datasets._forecast import _check_horizons
 
 
 @keras.saving.register_keras_serializable(package="skrnn")
@@ -96,6 +98,7 @@ class BaseRecurrentRegressor(KerasRegressor):
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "residual": ["boolean"],
+        "horizon": [Interval(Integral, 1, None, closed="left"), list, tuple, None],
         "significance": [Interval(Real, 0, 1, closed="right"), None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -120,6 +123,7 @@ class BaseRecurrentRegressor(KerasRegressor):
         learning_rate=0.001,
         dropout=0.0,
         residual=True,
+        horizon=None,
         significance=0.05,
         random_state=None,
         verbose=0,
@@ -133,6 +137,7 @@ class BaseRecurrentRegressor(KerasRegressor):
         self.learning_rate = learning_rate
         self.dropout = dropout
         self.residual = residual
+        self.horizon = horizon
         self.significance = significance
         self.random_state = random_state
         self.verbose = verbose
@@ -431,24 +436,34 @@ class BaseRecurrentRegressor(KerasRegressor):
         """Start the skip path at the naive forecast, in the units of the scaled y.
 
         For each output, the newest step of the feature that follows it most
-        closely (highest absolute correlation) is mapped to the output's units.
-        When the output is that feature ``h`` rows later (as
-        :func:`skrnn.datasets.make_forecast_xy` pairs them), the rows themselves
-        give the exact map: ``y[t]`` and the newest step of row ``t + h`` are the
-        same day. Otherwise mean and standard deviation are matched. A
-        least-squares line from the newest step to y is not used: on a trending
-        price its slope falls short of 1 and pulls forecasts back to the
-        training mean.
+        closely (highest absolute correlation) is mapped to the output's units
+        by :func:`skrnn._naive_start.naive_start`: exactly when the output is
+        that feature ``horizon`` rows later (``horizon`` given, or found),
+        else by matching mean and standard deviation. A least-squares line
+        from the newest step to y is not used: on a trending price its slope
+        falls short of 1 and pulls forecasts back to the training mean.
         """
         newest = np.nan_to_num(X[:, -1, :].astype(np.float64))
         targets = y_scaled.astype(np.float64)
+        horizons = self._output_horizons(targets.shape[1])
         kernel = np.zeros((newest.shape[1], targets.shape[1]))
         bias = np.zeros(targets.shape[1])
         for j in range(targets.shape[1]):
-            k = _closest_feature(newest, targets[:, j])
-            slope, offset = _units_map(newest[:, k], targets[:, j])
-            kernel[k, j], bias[j] = slope, offset
+            k = closest_feature(newest, targets[:, j])
+            kernel[k, j], bias[j], _ = naive_start(newest[:, k], targets[:, j], horizons[j])
         self.model_.get_layer("skip").set_weights([kernel, bias])
+
+    def _output_horizons(self, n_outputs):
+        """The horizon of each output (None: to be found from the rows)."""
+        if self.horizon is None:
+            return [None] * n_outputs
+        horizons, _ = _check_horizons(self.horizon)
+        if len(horizons) != n_outputs:
+            raise ValueError(
+                f"horizon={self.horizon!r} gives {len(horizons)} horizon(s), but y has "
+                f"{n_outputs} output(s); expected one horizon per column of y."
+            )
+        return horizons
 
 
 class _EarlyStopping:
@@ -498,27 +513,6 @@ def _shuffler():
     """The generator of the epochs' row orders, drawn from NumPy's global state:
     the state ``keras.utils.set_random_seed`` seeds, as Keras' own shuffling."""
     return np.random.default_rng(np.random.randint(np.iinfo(np.int32).max))  # noqa: NPY002
-
-
-def _closest_feature(features, target):
-    """The column of `features` with the highest absolute correlation to `target`."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        corr = [abs(np.corrcoef(column, target)[0, 1]) for column in features.T]
-    return int(np.nanargmax(corr)) if not np.all(np.isnan(corr)) else 0
-
-
-def _units_map(x, y, max_lag=30):
-    """Slope and offset taking `x` to the units of `y`, exactly if `y` is `x` later."""
-    span = max(np.ptp(y), 1e-12)
-    for lag in range(1, min(max_lag, len(x) // 2) + 1):
-        slope, offset = np.polyfit(x[lag:], y[:-lag], deg=1)
-        if np.abs(slope * x[lag:] + offset - y[:-lag]).max() <= 1e-4 * span:
-            return slope, offset
-    if x.std() == 0 or y.std() == 0:
-        return 0.0, y.mean()
-    sign = np.sign(np.corrcoef(x, y)[0, 1]) or 1.0
-    slope = sign * y.std() / x.std()
-    return slope, y.mean() - slope * x.mean()
 
 
 def _check_missing_steps(X):

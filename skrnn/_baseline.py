@@ -7,6 +7,7 @@ from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_array, check_consistent_length, check_is_fitted
 
+from skrnn._naive_start import SAME_DAY_RTOL, same_day_map
 from skrnn._validation import check_windows
 
 
@@ -140,17 +141,13 @@ class PersistenceRegressor(RegressorMixin, BaseEstimator):
                 f"PersistenceRegressor needs at least horizon + 2 = {h + 2} rows to "
                 f"recover y's units; got n_samples={len(target)}."
             )
-        # y[t] is the feature at row t + h: those pairs are the same day.
-        x_same_day, y_same_day = newest[h:], target[:-h]
-        slope, offset = np.polyfit(x_same_day, y_same_day, deg=1)
-        mismatch = np.abs(slope * x_same_day + offset - y_same_day).max()
-        span = np.ptp(y_same_day)
-        if not mismatch <= 1e-5 * max(span, np.abs(y_same_day).max(), 1e-12):
+        slope, offset, mismatch = same_day_map(newest, target, h)
+        if not mismatch <= SAME_DAY_RTOL:
             raise ValueError(
                 f"y is not feature {self.feature} of X {h} row(s) later (they differ "
-                f"by up to {mismatch:.6g} after the best affine map between their "
-                "units); PersistenceRegressor needs consecutive rows of one series "
-                "with y the feature horizon rows ahead."
+                f"by up to {mismatch:.3g} of y's magnitude after the best affine map "
+                "between their units); PersistenceRegressor needs consecutive rows of "
+                "one series with y the feature horizon rows ahead."
             )
         self.coef_, self.intercept_ = float(slope), float(offset)
         return self

@@ -59,12 +59,20 @@ _SHARED_PARAMETERS = """\
         leave the range of the training prices; the skip path can, so the model
         extrapolates when test prices do. The skip starts as the naive forecast
         "tomorrow = today" and the recurrent path at zero: when ``y`` is the
-        input feature some rows later, the training rows give the exact map
-        from the (scaled) newest step to ``y``; otherwise the two are matched
-        in mean and standard deviation. Early stopping keeps what the
+        input feature `horizon` rows later, the training rows give the exact
+        map from the (scaled) newest step to ``y``; otherwise the two are
+        matched in mean and standard deviation. Early stopping keeps what the
         recurrent part learns only where it beats that start on the
         validation rows (see `significance`).
         ``residual=False`` is the lecture's exact network.
+
+    horizon : int, list of int or None, default=None
+        How many rows after a window's newest step its target lies, one per
+        column of ``y`` (the ``horizon`` given to
+        :func:`~skrnn.datasets.make_forecast_xy`), so that the skip starts as
+        the exact naive forecast. None finds it from the training rows: the
+        first lag, up to 30, at which ``y`` is the feature that many rows later.
+        Only the skip's start uses it.
 
     significance : float or None, default=0.05
         With ``residual=True``, how sure early stopping must be that training

@@ -348,6 +348,7 @@ def _models(models, grid, *, horizon, season, epochs, patience, significance, se
         regressor = getattr(skrnn, class_name)(
             epochs=epochs,
             patience=patience,
+            horizon=horizon,
             significance=significance,
             random_state=seed,
             **fixed,

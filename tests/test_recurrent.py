@@ -216,6 +216,27 @@ def test_residual_start_matches_moments_when_y_is_not_the_series_later(data):
     assert start.std() == pytest.approx(noise[:n_train].std(), rel=1e-4)
 
 
+def test_known_horizon_starts_at_the_exact_naive_forecast():
+    # 40 rows ahead lies beyond the lags tried when the horizon is not given:
+    # told, the skip starts exactly at "in 40 days = today"; not told, it can
+    # only match y's mean and spread.
+    series = np.cumsum(np.random.RandomState(2).normal(size=300)) + 100
+    X = SlidingWindowTransformer(window=3).fit_transform(series[:-40].reshape(-1, 1))[2:]
+    y = series[42:]
+    params = dict(units=2, layers=1, epochs=1, validation_fraction=0, random_state=0)
+    told = RNNRegressor(horizon=40, **params).initialize(X, y)
+    assert_allclose(told.predict(X), X[:, -1, 0], rtol=1e-5)
+    guessed = RNNRegressor(**params).initialize(X, y)
+    assert not np.allclose(guessed.predict(X), X[:, -1, 0], rtol=1e-3)
+    assert guessed.predict(X).std() == pytest.approx(y.std(), rel=1e-4)
+
+
+def test_one_horizon_per_output_is_required(data):
+    X, y = data
+    with pytest.raises(ValueError, match=r"horizon=\[1, 2\] gives 2 horizon\(s\), but y has 1"):
+        RNNRegressor(**dict(TINY, horizon=[1, 2])).fit(X, y)
+
+
 def test_training_stops_patience_epochs_after_the_best(data):
     # Noise targets: the validation loss stops improving within a few epochs.
     X, _ = data

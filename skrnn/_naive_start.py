@@ -1,0 +1,80 @@
+"""The naive forecast in the units of ``y``: the one map the baseline and the skip path share.
+
+A window's newest step is in the input's units (often min-max scaled); ``y`` is in
+its own (the price, or for the networks the standardised price). When ``y[t]`` is
+the input feature ``h`` rows after row ``t`` (as
+:func:`skrnn.datasets.make_forecast_xy` pairs them), the training rows hold the
+same day twice, ``y[t]`` and the newest step of row ``t + h``, so they give the
+exact affine map between the two units. That map is the naive forecast
+"tomorrow = today" in ``y``'s units.
+"""
+
+import numpy as np
+
+#: How closely y must follow the affine map of the feature to be that feature
+#: later, relative to y's magnitude. Windows are float32 (about 7 significant
+#: digits) and are scaled and standardised on the way: their round-off stays
+#: below 1e-6; any real difference between two series is far above 1e-5.
+SAME_DAY_RTOL = 1e-5
+
+#: Lags tried when the horizon of y is not given: up to six weeks of trading
+#: days. Beyond it a guessed horizon is more likely a coincidence than a fact.
+MAX_GUESSED_HORIZON = 30
+
+
+def same_day_map(newest, target, horizon):
+    """The affine map from `newest` (the feature per row) to `target` (``y``),
+    fitted on the rows that are the same day when ``y`` lies `horizon` rows
+    ahead.
+
+    Returns
+    -------
+    slope, offset : float
+        The map.
+    mismatch : float
+        The largest difference between the mapped feature and ``y`` on those
+        rows, relative to ``y``'s magnitude: below :data:`SAME_DAY_RTOL` when
+        ``y`` is the feature `horizon` rows later.
+    """
+    x, y = newest[horizon:], target[:-horizon]
+    slope, offset = np.polyfit(x, y, deg=1)
+    scale = max(np.ptp(y), np.abs(y).max(), 1e-12)
+    return float(slope), float(offset), float(np.abs(slope * x + offset - y).max() / scale)
+
+
+def naive_start(newest, target, horizon=None):
+    """The map that starts a skip connection at the naive forecast of `target`.
+
+    With a known `horizon`, or else the first lag up to
+    :data:`MAX_GUESSED_HORIZON` at which ``y`` is the feature that many rows
+    later, the exact same-day map. When ``y`` is not the feature later (another
+    series, a transformed target), no exact map exists and the feature is
+    matched to ``y`` in mean and standard deviation (the sign of their
+    correlation kept).
+
+    Returns
+    -------
+    slope, offset : float
+        The map.
+    exact : bool
+        Whether it is the exact same-day map.
+    """
+    lags = [horizon] if horizon is not None else range(1, MAX_GUESSED_HORIZON + 1)
+    for lag in lags:
+        if lag > len(newest) - 2:
+            break
+        slope, offset, mismatch = same_day_map(newest, target, lag)
+        if mismatch <= SAME_DAY_RTOL:
+            return slope, offset, True
+    if newest.std() == 0 or target.std() == 0:
+        return 0.0, float(target.mean()), False
+    sign = np.sign(np.corrcoef(newest, target)[0, 1]) or 1.0
+    slope = sign * target.std() / newest.std()
+    return float(slope), float(target.mean() - slope * newest.mean()), False
+
+
+def closest_feature(features, target):
+    """The column of `features` with the highest absolute correlation to `target`."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corr = [abs(np.corrcoef(column, target)[0, 1]) for column in features.T]
+    return int(np.nanargmax(corr)) if not np.all(np.isnan(corr)) else 0
