@@ -184,7 +184,7 @@ def compare(args):
         )
     days, test = frame.index[: len(frame) - args.horizon], result.predictions.index
     train = days[: len(days) - len(test)]
-    print(f"{len(days)} days; tuning on {train[0].date()} .. {train[-1].date()}, "
+    print(f"{len(days)} rows; tuning on {train[0].date()} .. {train[-1].date()}, "
           f"testing on {test[0].date()} .. {test[-1].date()}", flush=True)  # fmt: skip
     print(_table(result.results))
     _write(args.out, result)
