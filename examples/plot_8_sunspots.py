@@ -76,11 +76,11 @@ print(f"best network: {best}, RMSE {ratio:.3f} x the linear baseline's, "
 # %%
 # On this series the cycle is largely a linear oscillation of the last decade
 # or two: the linear baseline is as hard to beat as the naive forecast is on
-# stock prices. A p-value above 0.05 in the line above means that this test period cannot
-# tell the best network and the linear model apart; a ratio above 1 with a
-# small p-value means the linear model is really better. Either way the report
-# keeps the network honest: a network that "beats the naive forecast" has
-# cleared only the first bar.
+# stock prices. A p-value above 0.05 in the line above means that this test
+# period cannot tell the best network and the linear model apart; a ratio
+# above 1 with a small p-value means the linear model is really better. Either
+# way the report keeps the network honest: a network that "beats the naive
+# forecast" has cleared only the first bar.
 #
 # The figure shows the test period: the naive forecast a year late at every
 # turn, the best network and the linear baseline close to each other.
