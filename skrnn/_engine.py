@@ -102,11 +102,23 @@ def architecture_key(model):
         # Layers, and the operations a layer applies to Keras tensors (such as
         # a mask's), are named by their order of creation: "isnan", "isnan_1"...
         names = {layer["name"]: f"#{i}" for i, layer in enumerate(config.get("layers", []))}
-        config = _renamed(config, names)
+        config = _renamed(_seedless(config), names)
         key = json.dumps([keras.backend.backend(), config, optimizer], sort_keys=True, default=repr)
         with _lock:
             _keys[model] = key
     return key
+
+
+def _seedless(value):
+    """`value` without its ``seed`` entries: the seeds of the initializers (the
+    weights a program loads, not compiles) and of the dropout masks (a layer's
+    seed-generator state, a variable the program loads too). Seeded fits of one
+    architecture then share a program instead of compiling one per seed."""
+    if isinstance(value, dict):
+        return {k: _seedless(v) for k, v in value.items() if k != "seed"}
+    if isinstance(value, (list, tuple)):
+        return [_seedless(v) for v in value]
+    return value
 
 
 def _renamed(value, names):

@@ -85,6 +85,18 @@ def test_dropout_is_reproducible_and_drops(Regressor, data):
     assert not np.allclose(first.predict(X), without.predict(X))
 
 
+def test_seeds_share_one_program_and_keep_their_own_draws(data):
+    X, y = data
+    params = dict(TINY, dropout=0.5, validation_fraction=0.0)
+    _engine._idle.clear()
+    alone = GRURegressor(**dict(params, random_state=1)).fit(X, y).predict(X)
+    _engine._idle.clear()
+    GRURegressor(**dict(params, random_state=0)).fit(X, y)
+    after_another_seed = GRURegressor(**dict(params, random_state=1)).fit(X, y).predict(X)
+    assert len(_engine._idle) == 1
+    assert_array_equal(after_another_seed, alone)
+
+
 def test_partial_fit_continues_the_optimizer(data):
     X, y = data
     reg = LSTMRegressor(**TINY).partial_fit(X, y)
