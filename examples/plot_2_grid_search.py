@@ -96,16 +96,16 @@ print("identical:", np.array_equal(fold_windows, full_windows[test]))
 # The search
 # ----------
 #
-# The pipeline is the one of the README: ``MinMaxScaler`` ->
+# The pipeline is the one of :ref:`the front page <the_pipeline>`: ``MinMaxScaler`` ->
 # ``SlidingWindowTransformer`` -> ``LSTMRegressor``. The grid crosses two window
-# lengths, one width and LSTM cells without and with peephole connections for
-# networks of one layer; a second layer, which makes every fit slower, is tried
-# with the longer window only. A list of two grids says that: 6 candidates,
-# each fitted on 3 folds. To keep the example to a minute or two on a CPU, the
-# networks are small (8 units) and train for a fixed 5 epochs on each training
-# fold, without early stopping (``validation_fraction=0``); ``random_state``
-# makes every fit reproducible. They keep skrnn's default ``residual=True``: a
-# skip connection that starts the network as the naive forecast.
+# lengths, one width and LSTM cells without and with peephole connections for networks
+# of one layer; a second layer, which makes every fit slower, is tried with the longer
+# window only. A list of two grids says that: 6 candidates, each fitted on 3 folds. To
+# keep the example to a minute or two on a CPU, the networks are small (8 units) and
+# train for a fixed 5 epochs on each training fold, without early stopping
+# (``validation_fraction=0``); ``random_state`` makes every fit reproducible. They
+# keep skrnn's default ``residual=True``: a skip connection that starts the network as
+# the naive forecast.
 #
 # Two scores are recorded for every split: the RMSE (scikit-learn maximises
 # scores, so it reports the negated RMSE) and minus Theil's U2, the RMSE over

@@ -5,8 +5,8 @@ Vanishing gradients, made visible
 
 Backpropagation through time (BPTT) sends the error of the output at step
 ``T`` back to the input at step ``t`` through one Jacobian per step in
-between. For the simple RNN of the lecture, ``h_t = tanh(h_{t-1} W_h + x_t W_x
-+ b)``, each factor is
+between. For the simple RNN of the lecture,
+:math:`h_t = \\tanh(h_{t-1} W_h + x_t W_x + b)`, each factor is
 
 .. math::
 
@@ -16,8 +16,8 @@ between. For the simple RNN of the lecture, ``h_t = tanh(h_{t-1} W_h + x_t W_x
 so the gradient that reaches ``x_t`` is a product of ``T - t`` such factors:
 it shrinks geometrically when they are smaller than 1 (vanishing gradients)
 and grows when they are larger (exploding gradients). The LSTM's cell state
-``c_t = f_t c_{t-1} + i_t \\tilde c_t`` offers a path whose factor is the forget
-gate ``f_t`` instead, and the GRU's update gate plays the same role.
+:math:`c_t = f_t c_{t-1} + i_t \\tilde c_t` offers a path whose factor is the
+forget gate :math:`f_t` instead, and the GRU's update gate plays the same role.
 
 This example measures these gradients on small Keras networks: the gradient of
 the network's output with respect to every input step, for a simple RNN, an
