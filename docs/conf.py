@@ -28,8 +28,11 @@ matplotlib.use("Agg")
 import skrnn  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-# skrnn_gallery (the figure scraper) and skrnn_offline (the network check)
+# skrnn_gallery (the figure scraper), skrnn_offline (the network check) and
+# skrnn_readme (the README's results on the front page)
 sys.path.insert(0, str(HERE / "sphinxext"))
+
+import skrnn_readme  # noqa: E402
 
 # -- Project -------------------------------------------------------------------
 
@@ -246,91 +249,20 @@ for _command in ("compare", "forecast"):
 
 # -- The README's results ------------------------------------------------------
 
-# The front page shows the README's default run of ``skrnn compare`` (its text, its
-# table, its figures) from the README itself, between the markers below, so that the
-# two cannot drift apart. The README is Markdown: its paragraphs keep their inline
-# code, the terminal's table becomes an HTML table (which wraps to the page), and
-# the images become reST images. Anything else in that part is a build error, so a
-# change to it that this conversion would garble does not pass unnoticed.
-README = HERE.parent / "README.md"
-_README_BEGIN = "<!-- begin: default run"
-_README_END = "<!-- end: default run -->"
-_MD_IMAGE = re.compile(r"^!\[([^\]]*)\]\(docs/(images/[^)\s]+)\)$")
-_MD_UNSUPPORTED = re.compile(r"\[[^\]]*\]\(|^#|^\s*[-*] |\*\*|<")
-_NUMBER = r"(?:-?\d[\d.]*(?:e[+-]?\d+)?|nan|inf)"
+# The front page shows the README's default run of ``skrnn compare`` from the
+# README itself (sphinxext/skrnn_readme.py), so that the two cannot drift apart.
 
 
-def _readme_part():
-    text = README.read_text(encoding="utf-8")
-    begin, end = text.find(_README_BEGIN), text.find(_README_END)
-    if begin < 0 or end < begin:
-        raise ValueError(f"README.md has no {_README_BEGIN!r} ... {_README_END!r} part")
-    return text[text.index("\n", begin) + 1 : end].strip("\n").split("\n")
-
-
-def _csv_cell(value):
-    if value == "-":  # alone, a bullet list to reST
-        return "\\-"
-    value = value.replace('"', '""')
-    return f'"{value}"' if "," in value or '"' in value else value
-
-
-def _results_table(lines):
-    """A csv-table of ``skrnn compare``'s printed table (header, rule, one line per model)."""
-    header = re.split(r"\s{2,}", lines[0].strip())
-    if header[:2] != ["model", "best parameters"] or not set(lines[1]) <= {"-"}:
-        raise ValueError(f"README.md: not a table of skrnn compare: {lines[0]!r}")
-    verdict = header[-1].startswith("Diebold-Mariano")
-    n_numbers = len(header) - 2 - verdict
-    row = re.compile(
-        rf"^(?P<params>.+?)\s+(?P<numbers>{_NUMBER}(?:\s+{_NUMBER}){{{n_numbers - 1}}})"
-        + (r"\s{2}(?P<verdict>\S.*)$" if verdict else r"$")
-    )
-    classes = "skrnn-results skrnn-verdict" if verdict else "skrnn-results"
-    out = [
-        ".. csv-table::",
-        "   :header: " + ", ".join(_csv_cell(h) for h in header),
-        f"   :class: {classes}",
-        "",
-    ]
-    for line in lines[2:]:
-        match = row.match(line[17:])  # the model's name is padded to 16 characters
-        if not line[:16].strip() or match is None:
-            raise ValueError(f"README.md: a line of the results table does not parse: {line!r}")
-        cells = [line[:16].strip(), match["params"], *match["numbers"].split()]
-        cells += [match["verdict"]] if verdict else []
-        out.append("   " + ", ".join(_csv_cell(c) for c in cells))
-    return out
-
-
-def _readme_results_rst():
-    """The README's default run as reST, for index.rst to include."""
-    out, lines, i = [], _readme_part(), 0
-    while i < len(lines):
-        line = lines[i].rstrip()
-        if line.startswith("```"):
-            end = lines.index("```", i + 1)
-            out += _results_table(lines[i + 1 : end])
-            i = end + 1
-            continue
-        image = _MD_IMAGE.match(line)
-        if image:
-            alt, path = image.groups()
-            # A width makes Sphinx link the image to its full size, for a closer look.
-            out += ["", f".. image:: /{path}", f"   :alt: {alt}", "   :width: 100%", ""]
-        elif _MD_UNSUPPORTED.search(line):
-            raise ValueError(f"README.md: docs/conf.py cannot convert {line!r}; extend it")
-        else:
-            out.append(re.sub(r"(?<!`)`([^`]+)`(?!`)", r"``\1``", line))
-        i += 1
+def _write_readme_results():
+    text = skrnn_readme.readme_results_rst(HERE.parent / "README.md")
     path = HERE / "generated" / "readme_results.inc"
-    text = "\n".join(out) + "\n"
     path.parent.mkdir(exist_ok=True)
+    # Rewritten only when it changes, so that Sphinx does not rebuild index.rst.
     if not path.exists() or path.read_text() != text:
         path.write_text(text)
 
 
-_readme_results_rst()
+_write_readme_results()
 
 
 # -- Docstring guard -----------------------------------------------------------
