@@ -28,8 +28,11 @@ matplotlib.use("Agg")
 import skrnn  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-# skrnn_gallery (the figure scraper) and skrnn_offline (the network check)
+# skrnn_gallery (the figure scraper), skrnn_offline (the network check) and
+# skrnn_readme (the README's results on the front page)
 sys.path.insert(0, str(HERE / "sphinxext"))
+
+import skrnn_readme  # noqa: E402
 
 # -- Project -------------------------------------------------------------------
 
@@ -242,6 +245,24 @@ def _write_cli_help(command):
 
 for _command in ("compare", "forecast"):
     _write_cli_help(_command)
+
+
+# -- The README's results ------------------------------------------------------
+
+# The front page shows the README's default run of ``skrnn compare`` from the
+# README itself (sphinxext/skrnn_readme.py), so that the two cannot drift apart.
+
+
+def _write_readme_results():
+    text = skrnn_readme.readme_results_rst(HERE.parent / "README.md")
+    path = HERE / "generated" / "readme_results.inc"
+    path.parent.mkdir(exist_ok=True)
+    # Rewritten only when it changes, so that Sphinx does not rebuild index.rst.
+    if not path.exists() or path.read_text() != text:
+        path.write_text(text)
+
+
+_write_readme_results()
 
 
 # -- Docstring guard -----------------------------------------------------------

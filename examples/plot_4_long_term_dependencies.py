@@ -146,22 +146,25 @@ plt.show()
 #
 # The task behaves as the lecture's two sentences suggest in one respect: the
 # longer the gap, the harder it is. Every network learns the short gap
-# perfectly within a few epochs, and with the longest gap none of them does
-# better than guessing within this example's budget (their validation loss
-# even rises above 1 as they fit the noise of the training sequences).
+# perfectly within a few epochs. With the longest gap, the LSTM and the GRU do no
+# better than guessing within this example's budget (their validation loss even
+# rises above 1 as they fit the noise of the training sequences), and the simple
+# RNN finds the marker late and unsteadily: its validation loss drops at epoch
+# 10, jumps back above 1 at epoch 15 and falls again, to about 0.13 at the last
+# epoch, which early stopping keeps (97.7 % accuracy).
 #
-# The other half of the lecture's story, that the simple RNN fails where the
-# LSTM and the GRU hold up, does *not* come out here. At the intermediate gap
-# the simple RNN is the best of the three, as accurate as on the short gap and
-# the first to find the marker (the learning curves); the LSTM comes close
-# (with an unstable epoch at this high learning rate, undone by keeping the
-# best epoch), and the GRU finds the marker last. This follows what the
-# vanishing-gradients example measured at initialisation: Keras starts the
-# simple RNN with an orthogonal ``W_h``, whose gradient decays the slowest of
-# the three, the LSTM with forget gates around 0.73 and the GRU with update
-# gates around 0.5, whose gradients decay faster. The gated cells can learn to
-# hold their state, but they need a gradient to start learning it, and on a few
-# hundred sequences and a few epochs they do not get far enough.
+# The other half of the lecture's story, that the simple RNN fails where the LSTM and
+# the GRU hold up, comes out reversed here: the simple RNN is the best of the three at
+# both longer gaps. At the intermediate gap it is as accurate as on the short gap and
+# the first to find the marker (the learning curves); the LSTM finds it almost as
+# early but stays less precise (97.9 %, its validation loss levelling off near 0.1),
+# and the GRU finds it last, after 18 epochs near 1 (99.4 %). At the longest gap only
+# the simple RNN finds it. This follows what the vanishing-gradients example measured
+# at initialisation: Keras starts the simple RNN with an orthogonal ``W_h``, whose
+# gradient decays the slowest of the three, the LSTM with forget gates around 0.73 and
+# the GRU with update gates around 0.5, whose gradients decay faster. The gated cells
+# can learn to hold their state, but they need a gradient to start learning it, and on
+# a few hundred sequences and a few epochs they do not get far enough.
 #
 # These are single runs (one data set and one initialisation per network and
 # gap), small networks and a short training; the classic LSTM experiments

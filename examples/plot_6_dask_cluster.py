@@ -163,9 +163,10 @@ cluster.close()
 # Conclusion
 # ----------
 #
-# On a two-core machine a cluster of two single-threaded workers gains little
-# over one process: the workers first start and import Keras, and the fits of
-# such tiny networks cost mostly the framework's fixed overhead. What the
+# On a two-core machine a cluster of two single-threaded workers gains nothing
+# over one process (compare the two times printed above): the workers first
+# start, import Keras and compile each network, and the fits of such tiny
+# networks take a fraction of a second each. What the
 # cluster buys is room: add workers on other machines and the same code spreads
 # a grid of hundreds of fits over them, with the same scores, the progress
 # counted here, and no fit lost when a worker dies (Dask runs its tasks again

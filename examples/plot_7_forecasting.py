@@ -43,7 +43,7 @@ print(f"X: {X.shape}, y: {y.shape}, {X.index[0].date()} .. {X.index[-1].date()}"
 # %%
 # A small grid over the window length, as in
 # :ref:`sphx_glr_auto_examples_plot_2_grid_search.py`. The networks are tiny
-# and train for a few epochs, so that the example runs in about a minute:
+# and train for a few epochs, so that the example runs in seconds:
 # read the numbers as an illustration.
 pipe = make_pipeline(
     MinMaxScaler(),

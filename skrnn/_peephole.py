@@ -309,15 +309,33 @@ class PeepholeLSTM(keras.layers.RNN):
     ----------
     units : int
         Dimensionality of the output ``h_t`` and of the cell state ``c_t``.
-    activation, recurrent_activation, use_bias, kernel_initializer, \
-recurrent_initializer, bias_initializer, peephole_initializer, \
-unit_forget_bias, kernel_regularizer, recurrent_regularizer, \
-bias_regularizer, peephole_regularizer, kernel_constraint, \
-recurrent_constraint, bias_constraint, peephole_constraint, dropout, \
-recurrent_dropout, seed
-        The cell's arguments: see :class:`PeepholeLSTMCell`.
+    activation : str or callable, default="tanh"
+        Squashes the candidate state and the cell state on the way out.
+    recurrent_activation : str or callable, default="sigmoid"
+        Activation of the input, forget and output gates.
+    use_bias : bool, default=True
+        Whether the gates and the candidate state have a bias.
+    kernel_initializer, recurrent_initializer, bias_initializer, \
+peephole_initializer : str or keras.initializers.Initializer
+        Initializers of the cell's weights; the defaults, "glorot_uniform",
+        "orthogonal", "zeros" and "glorot_uniform", and their meaning are those
+        of :class:`PeepholeLSTMCell`.
+    unit_forget_bias : bool, default=True
+        Add 1 to the forget gate's bias at initialisation.
+    kernel_regularizer, recurrent_regularizer, bias_regularizer, \
+peephole_regularizer : str or keras.regularizers.Regularizer, default=None
+        Penalties on the cell's weights, as in :class:`PeepholeLSTMCell`.
     activity_regularizer : str or keras.regularizers.Regularizer, default=None
         Penalty on the layer's output.
+    kernel_constraint, recurrent_constraint, bias_constraint, \
+peephole_constraint : str or keras.constraints.Constraint, default=None
+        Constraints on the cell's weights, as in :class:`PeepholeLSTMCell`.
+    dropout : float, default=0.0
+        Fraction of the inputs ``x_t`` dropped during training.
+    recurrent_dropout : float, default=0.0
+        Fraction of ``h_{t-1}`` dropped during training.
+    seed : int, default=None
+        Seed of the dropout masks.
     return_sequences : bool, default=False
         Return the output of every step, ``(batch, steps, units)``, instead of
         the last one, ``(batch, units)``.

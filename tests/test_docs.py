@@ -4,7 +4,8 @@ The Sphinx build (``make docs``) checks the pages it builds; these
 tests check, without Sphinx, that nothing public is missing from them: each
 public name is listed in the API reference and has a doctested ``Examples``
 section (run by ``--doctest-modules``). They also check the check that the
-build runs on its pages, that no page loads anything from the network.
+build runs on its pages, that no page loads anything from the network, and the
+conversion that shows the README's results on the front page.
 """
 
 import importlib
@@ -88,13 +89,18 @@ def test_public_docstring_has_doctested_examples(module_name, name):
     assert ">>> " in examples[0], f"{module_name}.{name}: Examples has no doctest"
 
 
-def _offline_check():
-    """docs/sphinxext/skrnn_offline.py, which the docs build runs after writing the pages."""
-    path = API_RST.parent / "sphinxext" / "skrnn_offline.py"
-    spec = importlib.util.spec_from_file_location("skrnn_offline", path)
+def _sphinx_extension(name):
+    """A module of docs/sphinxext, which the docs build loads."""
+    path = API_RST.parent / "sphinxext" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _offline_check():
+    """docs/sphinxext/skrnn_offline.py, which the docs build runs after writing the pages."""
+    return _sphinx_extension("skrnn_offline")
 
 
 NETWORK_PAGE = """<html><head>
@@ -146,3 +152,50 @@ def test_offline_check_accepts_local_resources_and_links(tmp_path):
     (tmp_path / "index.html").write_text(OFFLINE_PAGE)
     (tmp_path / "skrnn.css").write_text('/* https://example.org */\n.a { src: url("f.woff2"); }\n')
     assert _offline_check().find_network_assets(tmp_path) == []
+
+
+README = API_RST.parents[1] / "README.md"
+# skrnn compare's table before the Diebold-Mariano column was added.
+OLD_TABLE = """\
+model            best parameters                            CV RMSE   ± std  test RMSE  / naive
+-----------------------------------------------------------------------------------------------
+naive            -                                            13.96    4.05      28.76    1.000
+LSTM (peephole)  window=20 units=16 layers=1 residual=True     15.43    3.62      28.83    1.002
+"""
+
+
+def test_readme_results_become_a_table_with_every_model():
+    rst = _sphinx_extension("skrnn_readme").readme_results_rst(README)
+    part = README.read_text().split("<!-- begin: default run")[1].split("<!-- end")[0]
+    fence = part.split("```")[1].strip().splitlines()
+    rows = [line for line in rst.splitlines() if line.startswith("   ") and "," in line]
+    assert ".. csv-table::" in rst
+    assert [row.split(",")[0].strip() for row in rows[1:]] == [
+        line[:16].strip() for line in fence[2:]
+    ]
+    assert ".. image:: /images/predictions.png" in rst
+    assert "`" not in rst.replace("``", "")  # inline code became reST literals
+
+
+def test_results_table_reads_the_table_without_the_verdict_column():
+    table = _sphinx_extension("skrnn_readme").results_table(OLD_TABLE.splitlines())
+    assert table[1] == "   :header: model, best parameters, CV RMSE, ± std, test RMSE, / naive"
+    assert table[4:] == [
+        "   naive, \\-, 13.96, 4.05, 28.76, 1.000",
+        "   LSTM (peephole), window=20 units=16 layers=1 residual=True, 15.43, 3.62, 28.83, 1.002",
+    ]
+
+
+def test_readme_conversion_refuses_what_it_cannot_convert(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "<!-- begin: default run -->\nSee [the docs](https://example.org).\n"
+        "<!-- end: default run -->\n"
+    )
+    with pytest.raises(ValueError, match="cannot convert"):
+        _sphinx_extension("skrnn_readme").readme_results_rst(readme)
+    readme.write_text("no markers\n")
+    with pytest.raises(ValueError, match="has no"):
+        _sphinx_extension("skrnn_readme").readme_results_rst(readme)
+    with pytest.raises(ValueError, match="does not parse"):
+        _sphinx_extension("skrnn_readme").results_table([*OLD_TABLE.splitlines(), "GRU  oops"])

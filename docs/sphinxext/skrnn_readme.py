@@ -1,0 +1,101 @@
+"""The README's default run of ``skrnn compare``, as reST for the front page.
+
+The README shows what ``make demo`` printed: a paragraph, the terminal's table,
+a paragraph on what it says, the two figures. The front page shows the same part
+of the README, read from it at every build, so that the two cannot drift apart.
+The part lies between two HTML comments, which GitHub does not display::
+
+    <!-- begin: default run ... -->
+    ...
+    <!-- end: default run -->
+
+It is Markdown. The conversion knows what that part holds: paragraphs (their
+inline code becomes reST literals), one fenced block with the table that
+``skrnn compare`` prints (it becomes a ``csv-table``, which wraps to the page
+where the terminal's 145 columns would not fit) and images under ``docs/``.
+Anything else (a link, a heading, a list, a table that does not parse) raises
+``ValueError``, which fails the build: a change to that part of the README that
+this conversion would garble does not pass unnoticed.
+"""
+
+import re
+from pathlib import Path
+
+BEGIN = "<!-- begin: default run"
+END = "<!-- end: default run -->"
+
+_IMAGE = re.compile(r"^!\[([^\]]*)\]\(docs/(images/[^)\s]+)\)$")
+# Markdown this conversion does not handle: links, headings, lists, bold, HTML.
+_UNSUPPORTED = re.compile(r"\[[^\]]*\]\(|^#|^\s*[-*+] |\*\*|<")
+_INLINE_CODE = re.compile(r"(?<!`)`([^`]+)`(?!`)")
+_NUMBER = r"(?:-?\d[\d.]*(?:e[+-]?\d+)?|nan|inf)"
+#: Width of the model's name in the printed table (``f"{name:<16} "``).
+_NAME_WIDTH = 16
+
+
+def readme_results_rst(readme):
+    """The part of `readme` (a path) between the markers, as reST text."""
+    text = Path(readme).read_text(encoding="utf-8")
+    begin, end = text.find(BEGIN), text.find(END)
+    if begin < 0 or end < begin:
+        raise ValueError(f"{readme} has no {BEGIN!r} ... {END!r} part")
+    lines = text[text.index("\n", begin) + 1 : end].strip("\n").split("\n")
+    out, i = [], 0
+    while i < len(lines):
+        line = lines[i].rstrip()
+        if line.startswith("```"):
+            close = lines.index("```", i + 1)
+            out += results_table(lines[i + 1 : close])
+            i = close + 1
+            continue
+        image = _IMAGE.match(line)
+        if image:
+            alt, path = image.groups()
+            # A width makes Sphinx link the image to its full size, for a closer look.
+            out += ["", f".. image:: /{path}", f"   :alt: {alt}", "   :width: 100%", ""]
+        elif _UNSUPPORTED.search(line):
+            raise ValueError(f"{readme}: cannot convert {line!r} to reST; extend skrnn_readme")
+        else:
+            out.append(_INLINE_CODE.sub(r"``\1``", line))
+        i += 1
+    return "\n".join(out) + "\n"
+
+
+def results_table(lines):
+    """A ``csv-table`` of the table ``skrnn compare`` prints: header, rule, one
+    line per model, with or without the Diebold-Mariano column last."""
+    if len(lines) < 3:
+        raise ValueError(f"not a table of skrnn compare: {lines!r}")
+    header = re.split(r"\s{2,}", lines[0].strip())
+    if header[:2] != ["model", "best parameters"] or set(lines[1]) != {"-"}:
+        raise ValueError(f"not a table of skrnn compare: {lines[0]!r}")
+    verdict = header[-1].startswith("Diebold-Mariano")
+    n_numbers = len(header) - 2 - verdict
+    row = re.compile(
+        rf"^(?P<params>\S.*?)\s+(?P<numbers>{_NUMBER}(?:\s+{_NUMBER}){{{n_numbers - 1}}})"
+        + (r"\s{2}(?P<verdict>\S.*)$" if verdict else r"\s*$")
+    )
+    classes = "skrnn-results skrnn-verdict" if verdict else "skrnn-results"
+    out = [
+        ".. csv-table::",
+        "   :header: " + ", ".join(_cell(h) for h in header),
+        f"   :class: {classes}",
+        "",
+    ]
+    for line in lines[2:]:
+        name = line[:_NAME_WIDTH].strip()
+        match = row.match(line[_NAME_WIDTH + 1 :])
+        if not name or match is None:
+            raise ValueError(f"a line of the results table does not parse: {line!r}")
+        cells = [name, match["params"], *match["numbers"].split()]
+        cells += [match["verdict"]] if verdict else []
+        out.append("   " + ", ".join(_cell(c) for c in cells))
+    return out
+
+
+def _cell(value):
+    if value == "-":  # alone in a cell, reST would read a bullet list
+        return "\\-"
+    if "," in value or '"' in value:
+        return '"' + value.replace('"', '""') + '"'
+    return value
