@@ -160,9 +160,6 @@ def compare(args):
 
     if args.quick:
         args = argparse.Namespace(**{**vars(args), **QUICK})
-    # TensorFlow's C++ start-up chatter is noise on a command line.
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    logging.getLogger("tensorflow").setLevel(logging.ERROR)
     frame = _read_data(args).iloc[-args.last :]
     with dask_backend(args.scheduler):
         result = compare(
@@ -284,8 +281,6 @@ def forecast(args):
     from skrnn.forecasting import ConformalForecaster, load_model
     from skrnn.plotting import plot_forecast
 
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    logging.getLogger("tensorflow").setLevel(logging.ERROR)
     model = load_model(args.model)
     if not isinstance(model, ConformalForecaster):
         raise ValueError(
@@ -322,6 +317,11 @@ def _start_backend(name):
     """Choose the Keras backend before anything imports Keras, and keep JAX's
     compiled programs on disk so that later runs and worker processes reuse them."""
     from skrnn._backend import enable_compilation_cache, select_backend
+
+    # TensorFlow's C++ start-up chatter is noise on a command line; SciKeras
+    # imports TensorFlow even on another backend, so this comes before any import.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
 
     try:
         select_backend(name)
