@@ -226,7 +226,8 @@ print(table.round(3).to_string(index=False))
 # saturated units cannot follow them. skrnn's default ``residual=True`` adds a
 # linear skip connection from the newest step to the output, initialised as the
 # naive forecast; the recurrent layers then learn a correction, and early
-# stopping keeps that correction only where it helps the validation rows.
+# stopping keeps that correction only where it beats the naive start on the
+# validation rows by more than noise (a Diebold-Mariano test, ``significance``).
 residual_models = {}
 for name, Regressor in networks.items():
     model = make_model(Regressor(residual=True, epochs=EPOCHS, random_state=0))
@@ -245,17 +246,17 @@ plt.show()
 
 # %%
 # The naive forecast's grey dashed line is drawn in each panel, but hidden under
-# the prediction: the residual networks forecast almost exactly "tomorrow =
-# today". How far apart the two are, in index points:
+# the prediction: the residual networks forecast "tomorrow = today". How far
+# apart the two are, in index points:
 for name, model in residual_models.items():
     gap = abs(model.predict(X_test) - y_naive)
     print(f"{name}: {gap.mean():.1f} on average, {gap.max():.1f} at most")
 
 # %%
 # The learning histories of the residual networks. ``best_epoch_`` is the
-# epoch whose weights were kept, marked by the dotted line; 0 would mean that
-# no trained epoch beat the untrained network, which starts as the naive
-# forecast.
+# epoch whose weights were kept, marked by the dotted line; 0 means that no
+# trained epoch beat the untrained network, which starts as the naive
+# forecast, significantly on the validation rows.
 for name, model in residual_models.items():
     print(f"{name}: {model[-1].n_iter_} epochs, best epoch {model[-1].best_epoch_}")
 
@@ -312,16 +313,13 @@ plt.show()
 # fitted its scaler on the whole series, test period included, before
 # splitting, so its test inputs never left the range of the training inputs.)
 #
-# With ``residual=True`` the three networks come out at about the naive level
-# (ratios 1.005 to 1.011), but not because they learned much. They start
-# as "tomorrow = today"; their validation loss improves on that start only
-# marginally in the first few epochs, if at all, and then rises, so early
-# stopping keeps one of the first epochs (the ``best epoch`` column; 0 would be
-# the untrained network). What the recurrent layers added in those epochs does not help
-# on the test period: the residual networks end a hair above the naive RMSE,
-# not below it. ``residual=True`` protects the forecast from the failure of the
-# lecture's networks; it cannot make the last five closes say more about
-# tomorrow's close than they do.
+# With ``residual=True`` the three networks come out exactly at the naive level
+# (ratios 1.000), because they learned nothing worth keeping. They start as
+# "tomorrow = today"; 30 epochs of training never lowered the validation loss
+# by more than the noise of 26 validation rows allows, so early stopping kept
+# the untrained network (the ``best epoch`` column: 0). ``residual=True``
+# protects the forecast from the failure of the lecture's networks; it cannot
+# make the last five closes say more about tomorrow's close than they do.
 #
 # These are single runs of short trainings (30 epochs on 350 days, one seed
 # each): the ranking of RNN, LSTM and GRU among the lecture's networks is
