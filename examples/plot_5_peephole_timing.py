@@ -22,7 +22,8 @@ peephole LSTM of :class:`skrnn.layers.PeepholeLSTM`) over a few seeds.
 #
 # Each sequence is silent except for one input spike. The network must answer
 # 1 if the spike came exactly ``K = 20`` steps before the last step, and 0 if it
-# came 1 to 3 steps earlier or later: half the sequences are of each kind. A
+# came 1 to 3 steps earlier or later: each sequence is of the first kind with
+# probability one half (228 of the 512 training sequences are). A
 # network that only knows "about 20 steps ago" cannot do better than guessing;
 # it has to count the steps exactly. (All imports of the example come first.)
 import matplotlib.pyplot as plt
@@ -173,24 +174,25 @@ plt.show()
 # Conclusion
 # ----------
 #
-# On this small task, within this budget, the seed and the backend decide more
-# than the peepholes. In this build (Keras' TensorFlow backend) none of the six
-# runs learns the timing. Each stays on the plateau: early stopping keeps epoch
-# 0 or 1 (0 is the untrained network), and the network answers the same value
-# for every sequence, about 0.44, the share of training sequences whose spike
-# came exactly ``K`` steps back. Hence the flat timing curves, and an accuracy of
-# 49.5 %, the share of the other test sequences. The same script on Keras' JAX
-# backend (``KERAS_BACKEND=jax``: the same seeds, other random draws) had the
-# plain LSTM's seed 1 learn the timing exactly (test accuracy 100 %, best epoch
-# 29) and the peephole LSTM's seed 1 get partway (83.5 %), the other four runs
-# staying on the plateau. With at most one success in three seeds per variant,
-# none of this is evidence that peepholes help or hurt here: another set of
-# seeds could reverse it.
+# On this small task, within this budget, the plain and the peephole LSTM end
+# alike in this build (Keras' TensorFlow backend): none of the six runs learns
+# the timing. Each stays on the plateau: early stopping keeps epoch 0 or 1 (0 is
+# the untrained network), and the network answers the same value for every
+# sequence, about 0.44, the share of training sequences whose spike came
+# exactly ``K`` steps back (228 of 512). Hence the flat timing curves, and an
+# accuracy of 49.5 %, the share of the other test sequences. The same script on
+# Keras' JAX backend (``KERAS_BACKEND=jax``: the same seeds, other random
+# draws), run with an earlier version of skrnn's training loop and not rerun
+# for this build, had the plain LSTM's seed 1 learn the timing exactly (test
+# accuracy 100 %, best epoch 29) and the peephole LSTM's seed 1 get partway
+# (83.5 %), the other four runs staying on the plateau. With at most one
+# success in three seeds per variant, none of this is evidence that peepholes
+# help or hurt here: another set of seeds could reverse it.
 #
 # What the example does show is that exact timing is hard for an LSTM of 8
-# units trained for 30 epochs on 512 sequences, with or without peepholes: most
-# runs never leave the plateau. Gers & Schmidhuber's advantage for peepholes appeared on
-# longer intervals and harder timing tasks, trained far longer than a gallery
-# example can afford. (The peephole layer always runs Keras' generic recurrent
-# loop, never a fused LSTM kernel such as cuDNN's on a GPU; this example does
-# not time it.)
+# units trained for 30 epochs on 512 sequences, with or without peepholes: no
+# run of this build leaves the plateau. Gers & Schmidhuber's advantage for
+# peepholes appeared on longer intervals and harder timing tasks, trained far
+# longer than a gallery example can afford. (The peephole layer always runs
+# Keras' generic recurrent loop, never a fused LSTM kernel such as cuDNN's on a
+# GPU; this example does not time it.)
