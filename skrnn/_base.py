@@ -36,8 +36,7 @@ from skrnn import _engine
 from skrnn._naive_start import closest_feature, naive_start
 from skrnn._seeding import seeded_initializer
 from skrnn._significance import _test_differences
-from skrnn._validation import check_windows
-from skrnn.datasets._forecast import _check_horizons
+from skrnn._validation import check_horizons, check_windows
 
 
 @keras.saving.register_keras_serializable(package="skrnn")
@@ -457,7 +456,7 @@ class BaseRecurrentRegressor(KerasRegressor):
         """The horizon of each output (None: to be found from the rows)."""
         if self.horizon is None:
             return [None] * n_outputs
-        horizons, _ = _check_horizons(self.horizon)
+        horizons, _ = check_horizons(self.horizon)
         if len(horizons) != n_outputs:
             raise ValueError(
                 f"horizon={self.horizon!r} gives {len(horizons)} horizon(s), but y has "

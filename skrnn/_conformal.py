@@ -11,7 +11,8 @@ from sklearn.model_selection import TimeSeriesSplit, check_cv
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from skrnn.datasets._forecast import _check_horizons
+from skrnn._backend import quiet_tensorflow
+from skrnn._validation import check_horizons
 
 
 class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
@@ -219,7 +220,7 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         self : object
             The fitted forecaster.
         """
-        horizons, single = _check_horizons(self.horizon)
+        horizons, single = check_horizons(self.horizon)
         _check_dated(X, "X")
         validate_data(self, X, skip_check_array=True, reset=True)
         targets = _check_targets(y, X, horizons, single)
@@ -479,9 +480,7 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
 def _fit_predict(estimator, X, y, train, test=None):
     """A clone fitted on the rows `train`: its predictions of the rows `test`, or
     itself when there are none (fold models stay where they were fitted)."""
-    from skrnn.model_selection import _quiet_tensorflow
-
-    with _quiet_tensorflow():
+    with quiet_tensorflow():
         fitted = clone(estimator).fit(X.iloc[train], _rows(y, train))
         if test is None:
             return fitted

@@ -1,7 +1,46 @@
-"""Validation of window arrays, shared by every skrnn regressor."""
+"""Rules of skrnn's inputs shared by its estimators and its data loaders.
+
+The lowest layer of the package: it imports nothing else of skrnn, and no
+scikit-learn at import time, because :mod:`skrnn.datasets` uses it and loads
+with NumPy and pandas alone.
+"""
+
+from numbers import Integral
 
 import numpy as np
-from sklearn.utils.validation import check_array
+import pandas as pd
+
+
+def check_horizons(horizon):
+    """The horizons as a list of ints, and whether ``y`` is one Series.
+
+    An int is one horizon (``y`` a Series, or 1-D); a list, tuple, array or
+    index gives one column of ``y`` per horizon. Every horizon is an int >= 1,
+    none repeated.
+    """
+    if isinstance(horizon, (list, tuple, np.ndarray, pd.Index)):
+        horizons, single = list(horizon), False
+        if not horizons:
+            raise ValueError(
+                "horizon is an empty list; expected an int >= 1 or a non-empty list of ints >= 1"
+            )
+    else:
+        horizons, single = [horizon], True
+    for h in horizons:
+        if isinstance(h, (bool, np.bool_)) or not isinstance(h, Integral):
+            raise ValueError(
+                f"horizon {h!r} is not an integer; expected an int >= 1 (the number "
+                "of rows ahead to forecast) or a list of them"
+            )
+        if h < 1:
+            raise ValueError(
+                f"horizon {h!r} is less than 1; expected an int >= 1 (1 forecasts the next row)"
+            )
+    horizons = [int(h) for h in horizons]
+    repeated = sorted({h for h in horizons if horizons.count(h) > 1})
+    if repeated:
+        raise ValueError(f"horizon lists {repeated} more than once; expected unique horizons")
+    return horizons, single
 
 
 def check_windows(estimator, X, *, dtype, reset):
@@ -12,6 +51,8 @@ def check_windows(estimator, X, *, dtype, reset):
     ``n_features_in_`` (features per time step) on `estimator`; otherwise
     checks `X` against it.
     """
+    from sklearn.utils.validation import check_array
+
     X = check_array(
         X,
         allow_nd=True,

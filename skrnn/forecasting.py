@@ -28,7 +28,7 @@ from skrnn._conformal import (
     _window_transformers,
 )
 from skrnn._persistence import load_model, save_model
-from skrnn.datasets._forecast import _check_horizons
+from skrnn._validation import check_horizons
 
 __all__ = ["ConformalForecaster", "forecast", "load_model", "save_model"]
 
@@ -106,7 +106,7 @@ def forecast(estimator, frame, *, horizon=1, freq=None):
     2019-01-01        1   2506.85
     2019-01-02        2   2506.85
     """
-    horizons, _ = _check_horizons(horizon)
+    horizons, _ = check_horizons(horizon)
     check_is_fitted(estimator)
     columns = getattr(estimator, "feature_names_in_", None)
     if columns is None:

@@ -8,8 +8,6 @@ refitted on all training rows, and every model, the naive forecast "tomorrow =
 today" included, is scored on the test period.
 """
 
-import contextlib
-import logging
 import math
 import sys
 import time
@@ -28,6 +26,8 @@ from sklearn.model_selection import ParameterGrid, TimeSeriesSplit
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils import Bunch
+
+from skrnn._backend import quiet_tensorflow
 
 __all__ = ["compare"]
 
@@ -375,7 +375,7 @@ def _with_params(pipeline, params):
 def _fit_and_score(key, pipeline, params, data, fold):
     """Fit a candidate on a training fold of ``data = (X, y)``; its RMSE on the test fold."""
     (X, y), (train, test) = data, fold
-    with _quiet_tensorflow():
+    with quiet_tensorflow():
         model = _with_params(pipeline, params).fit(X.iloc[train], y.iloc[train])
         return key, root_mean_squared_error(y.iloc[test], model.predict(X.iloc[test]))
 
@@ -383,23 +383,10 @@ def _fit_and_score(key, pipeline, params, data, fold):
 def _refit(name, pipeline, params, data):
     """The chosen candidate fitted on all ``data = (X, y)``, and the seconds it took."""
     X, y = data
-    with _quiet_tensorflow():
+    with quiet_tensorflow():
         start = time.perf_counter()
         model = _with_params(pipeline, params).fit(X, y)
         return name, model, time.perf_counter() - start
-
-
-@contextlib.contextmanager
-def _quiet_tensorflow():
-    """Keep TensorFlow's Python warnings (one per retraced function of a new model,
-    harmless here) out of the output of a fit, wherever it runs; errors still show."""
-    logger = logging.getLogger("tensorflow")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 def _cv_table(candidates, fold_rmse):

@@ -1,40 +1,12 @@
 """Pairs of inputs and future targets for forecasting a price series."""
 
-from numbers import Integral
-
 import numpy as np
 import pandas as pd
 
+from skrnn._validation import check_horizons
 from skrnn.datasets._stock import _DEFAULT_PRICE, _match_column, _resolve_price_column
 
 __all__ = ["make_forecast_xy"]
-
-
-def _check_horizons(horizon):
-    """The horizons as a list of ints, and whether ``y`` is one Series."""
-    if isinstance(horizon, (list, tuple, np.ndarray, pd.Index)):
-        horizons, single = list(horizon), False
-        if not horizons:
-            raise ValueError(
-                "horizon is an empty list; expected an int >= 1 or a non-empty list of ints >= 1"
-            )
-    else:
-        horizons, single = [horizon], True
-    for h in horizons:
-        if isinstance(h, (bool, np.bool_)) or not isinstance(h, Integral):
-            raise ValueError(
-                f"horizon {h!r} is not an integer; expected an int >= 1 (the number "
-                "of rows ahead to forecast) or a list of them"
-            )
-        if h < 1:
-            raise ValueError(
-                f"horizon {h!r} is less than 1; expected an int >= 1 (1 forecasts the next row)"
-            )
-    horizons = [int(h) for h in horizons]
-    repeated = sorted({h for h in horizons if horizons.count(h) > 1})
-    if repeated:
-        raise ValueError(f"horizon lists {repeated} more than once; expected unique horizons")
-    return horizons, single
 
 
 def _find(frame, name, what):
@@ -172,7 +144,7 @@ def make_forecast_xy(frame, *, target=None, horizon=1, features=None):
     if not isinstance(frame, pd.DataFrame):
         hint = " (use series.to_frame())" if isinstance(frame, pd.Series) else ""
         raise TypeError(f"frame must be a pandas DataFrame{hint}, got {type(frame).__name__}")
-    horizons, single = _check_horizons(horizon)
+    horizons, single = check_horizons(horizon)
     target = _default_target(frame) if target is None else _find(frame, target, "target")
     features = [target] if features is None else _check_features(frame, features)
     _check_rows(frame, longest=max(horizons))
