@@ -12,6 +12,7 @@ from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from skrnn._backend import quiet_tensorflow
+from skrnn._time_labels import check_dated, day, later_than, locate
 from skrnn._validation import check_horizons
 
 
@@ -221,7 +222,7 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             The fitted forecaster.
         """
         horizons, single = check_horizons(self.horizon)
-        _check_dated(X, "X")
+        check_dated(X, "X")
         validate_data(self, X, skip_check_array=True, reset=True)
         targets = _check_targets(y, X, horizons, single)
         values = self._feature_values(X)
@@ -316,7 +317,7 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         levels = _check_levels(level)
         quantiles = self._quantiles(levels)
-        _check_dated(X, "X")
+        check_dated(X, "X")
         positions, series = self._locate(X)
         y_pred = np.asarray(self.predict(X), dtype=np.float64)
         center = y_pred.reshape(len(y_pred), -1)
@@ -453,27 +454,8 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     def _locate(self, X):
         """Positions of the rows of `X` in the training series extended by the new
         rows of `X`, and that series (values of `feature`)."""
-        labels = X.index
-        fitted = self._index
-        try:
-            is_new = np.asarray(labels > fitted[-1])
-        except TypeError:
-            raise ValueError(
-                f"X's index ({labels.dtype}) cannot be compared with the dates the "
-                f"forecaster was fitted on ({fitted.dtype}); expected dates of the same kind."
-            ) from None
-        n_old = len(labels) - int(is_new.sum())
-        old = fitted.get_indexer(labels[:n_old])
-        if (old < 0).any():
-            label = labels[:n_old][old < 0][0]
-            raise ValueError(
-                f"X has a row dated {_day(label)}, which is not a training day and not "
-                f"after the training end {_day(fitted[-1])}; expected training days or "
-                "later days."
-            )
-        new_values = self._feature_values(X)[n_old:]
-        series = np.concatenate([self._values, new_values])
-        positions = np.concatenate([old, len(self._values) + np.arange(len(new_values))])
+        positions, n_fitted = locate(self._index, X.index)
+        series = np.concatenate([self._values, self._feature_values(X)[n_fitted:]])
         return positions, series
 
 
@@ -500,28 +482,6 @@ def _volatility(values, halflife):
         return np.ones(len(values))
     changes = np.diff(values, prepend=np.nan)
     return np.sqrt(pd.Series(changes**2).ewm(halflife=halflife).mean().to_numpy())
-
-
-def _check_dated(X, name):
-    if not isinstance(X, pd.DataFrame) or not isinstance(
-        X.index, (pd.DatetimeIndex, pd.PeriodIndex)
-    ):
-        got = type(X).__name__
-        if isinstance(X, pd.DataFrame):
-            got = f"a DataFrame indexed by {type(X.index).__name__}"
-        raise ValueError(
-            f"{name} must be a pandas DataFrame indexed by date (DatetimeIndex or "
-            f"PeriodIndex), as make_forecast_xy returns it; got {got}."
-        )
-    _check_increasing(X.index)
-
-
-def _check_increasing(index):
-    if not (index.is_monotonic_increasing and index.is_unique):
-        raise ValueError(
-            "the dates are not strictly increasing (unsorted or repeated); expected one "
-            "row per date in time order: sort with sort_index() and remove repeated dates."
-        )
 
 
 def _check_targets(y, X, horizons, single):
@@ -608,7 +568,7 @@ def _check_window_labels(estimator):
 def _rows_to_forecast_from(frame, columns, training_end):
     """The rows of `frame` from the last training day on (None: the last row alone),
     in the fitted columns."""
-    _check_dated(frame, "frame")
+    check_dated(frame, "frame")
     if frame.empty:
         raise ValueError("the frame has no rows; expected the prices up to today.")
     if training_end is None:
@@ -620,33 +580,20 @@ def _rows_to_forecast_from(frame, columns, training_end):
             f"{list(frame.columns)}."
         )
     index = frame.index
-    try:
-        before = index[-1] < training_end
-    except TypeError:
+    after = later_than(index, training_end, "frame")
+    if not after.any() and training_end not in index:
         raise ValueError(
-            f"the frame's dates ({index.dtype}) cannot be compared with the model's "
-            f"training end {training_end!r}; expected dates of the same kind."
-        ) from None
-    if before:
-        raise ValueError(
-            f"the frame ends on {_day(index[-1])}, before the model's training end "
-            f"{_day(training_end)}; expected prices up to the training end or later."
+            f"the frame ends on {day(index[-1])}, before the model's training end "
+            f"{day(training_end)}; expected prices up to the training end or later."
         )
     if training_end not in index:
         raise ValueError(
             f"the frame does not contain the model's last training day "
-            f"{_day(training_end)} (it covers {_day(index[0])} .. {_day(index[-1])}); "
+            f"{day(training_end)} (it covers {day(index[0])} .. {day(index[-1])}); "
             "expected the prices from that day on, so that the days after it continue "
             "the training series."
         )
-    return frame.loc[index >= training_end, list(columns)]
-
-
-def _day(label):
-    """A date as ``YYYY-MM-DD`` when it is a midnight timestamp, else as pandas prints it."""
-    if isinstance(label, pd.Timestamp) and label == label.normalize():
-        return str(label.date())
-    return str(label)
+    return frame.loc[after | (index == training_end), list(columns)]
 
 
 def _forecast_dates(index, horizons, freq):

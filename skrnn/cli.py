@@ -260,24 +260,24 @@ def _save_models(args, frame, result):
 
 
 def _forecast_lines(table):
-    from skrnn._conformal import _day
+    from skrnn._time_labels import day
 
     levels = [c.removeprefix("lower_") for c in table.columns if c.startswith("lower_")]
     header = f"{'date':<10} {'horizon':>7} {'forecast':>10}" + "".join(
         f" {level + ' % lower':>12} {level + ' % upper':>12}" for level in levels
     )
     lines = [header, "-" * len(header)]
-    for day, row in table.iterrows():
+    for date, row in table.iterrows():
         bounds = "".join(
             f" {row[f'lower_{level}']:>12.2f} {row[f'upper_{level}']:>12.2f}" for level in levels
         )
-        lines.append(f"{_day(day):<10} {int(row.horizon):>7} {row.forecast:>10.2f}{bounds}")
+        lines.append(f"{day(date):<10} {int(row.horizon):>7} {row.forecast:>10.2f}{bounds}")
     return "\n".join(lines)
 
 
 def forecast(args):
     """Forecast with the saved model the parsed `args` name; returns the forecast table."""
-    from skrnn._conformal import _day
+    from skrnn._time_labels import day
     from skrnn.forecasting import ConformalForecaster, load_model
     from skrnn.plotting import plot_forecast
 
@@ -299,9 +299,9 @@ def forecast(args):
     table = model.forecast(frame, level=args.level)
     if args.horizon is not None:
         table = table[table["horizon"] <= args.horizon]
-    last = _day(frame.index[-1])
+    last = day(frame.index[-1])
     print(f"{args.model}: forecasts from the prices up to {last} (model trained up to "
-          f"{_day(model.training_end_)})")  # fmt: skip
+          f"{day(model.training_end_)})")  # fmt: skip
     print(_forecast_lines(table))
     os.makedirs(args.out, exist_ok=True)
     table.to_csv(os.path.join(args.out, "forecast.csv"))

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 
+from skrnn._time_labels import check_increasing
 from skrnn._validation import check_horizons
 from skrnn.datasets._stock import _DEFAULT_PRICE, _match_column, _resolve_price_column
 
@@ -186,15 +187,8 @@ def _check_rows(frame, longest):
             f"the frame has {len(frame)} row(s), too few for horizon {longest}: "
             f"expected at least {longest + 1} rows to make one forecast pair"
         )
-    index = frame.index
-    if isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)) and not (
-        index.is_monotonic_increasing and index.is_unique
-    ):
-        raise ValueError(
-            "the frame's dates are not strictly increasing (unsorted or repeated); "
-            "expected rows in time order, one per date: sort with "
-            "frame.sort_index() and remove repeated dates"
-        )
+    if isinstance(frame.index, (pd.DatetimeIndex, pd.PeriodIndex)):
+        check_increasing(frame.index, "frame")
 
 
 def _check_finite(frame, columns):
