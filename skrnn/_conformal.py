@@ -6,13 +6,17 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
-from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, _fit_context, clone
-from sklearn.model_selection import TimeSeriesSplit, check_cv
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, _fit_context
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from skrnn._backend import quiet_tensorflow
-from skrnn._time_labels import check_dated, day, later_than, locate
+from skrnn._cross_validation import fit_predict, time_ordered_folds
+from skrnn._forecast_tables import (
+    check_window_labels,
+    forecast_table,
+    rows_to_forecast_from,
+)
+from skrnn._time_labels import check_dated, locate
 from skrnn._validation import check_horizons
 
 
@@ -233,13 +237,11 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             )
         if self.adapt_rate > 0:
             self._check_target_is_feature(X, values, targets, horizons)
-        cv = self.cv
-        cv = TimeSeriesSplit(n_splits=cv) if isinstance(cv, Integral) else check_cv(cv)
-        folds = _time_ordered_folds(cv, X)
-        tasks = [delayed(_fit_predict)(self.estimator, X, y, train, test) for train, test in folds]
-        tasks.append(delayed(_fit_predict)(self.estimator, X, y, np.arange(len(X))))
+        folds = time_ordered_folds(self.cv, X)
+        tasks = [delayed(fit_predict)(self.estimator, X, y, train, test) for train, test in folds]
+        tasks.append(delayed(fit_predict)(self.estimator, X, y, np.arange(len(X))))
         *fold_predictions, estimator = Parallel(n_jobs=self.n_jobs)(tasks)
-        _check_window_labels(estimator)
+        check_window_labels(estimator)
 
         tested = np.concatenate([test for _, test in folds])
         predicted = np.concatenate([p.reshape(len(p), -1) for p in fold_predictions])
@@ -363,14 +365,14 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             and ``upper_<level>`` for each level.
         """
         check_is_fitted(self)
-        rows = _rows_to_forecast_from(frame, self.feature_names_in_, self.training_end_)
+        rows = rows_to_forecast_from(frame, self.feature_names_in_, self.training_end_)
         if level is None:
             point, bounds, levels = np.asarray(self.predict(rows), dtype=np.float64), None, []
         else:
             levels = _check_levels(level)
             point, bounds = self.predict_interval(rows, levels)
             bounds = bounds[-1].reshape(len(self.horizons_), 2, len(levels))
-        return _forecast_table(frame.index, self.horizons_, point, bounds, levels, freq)
+        return forecast_table(frame.index, self.horizons_, point, bounds, levels, freq)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -459,20 +461,6 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         return positions, series
 
 
-def _fit_predict(estimator, X, y, train, test=None):
-    """A clone fitted on the rows `train`: its predictions of the rows `test`, or
-    itself when there are none (fold models stay where they were fitted)."""
-    with quiet_tensorflow():
-        fitted = clone(estimator).fit(X.iloc[train], _rows(y, train))
-        if test is None:
-            return fitted
-        return np.asarray(fitted.predict(X.iloc[test]), dtype=np.float64)
-
-
-def _rows(y, rows):
-    return y.iloc[rows] if isinstance(y, (pd.Series, pd.DataFrame)) else np.asarray(y)[rows]
-
-
 def _volatility(values, halflife):
     """Root of the exponentially weighted mean of squared day-to-day changes, per row.
 
@@ -500,20 +488,6 @@ def _check_targets(y, X, horizons, single):
     return values.reshape(len(values), -1)
 
 
-def _time_ordered_folds(cv, X):
-    folds = [(np.asarray(train), np.asarray(test)) for train, test in cv.split(X)]
-    for k, (train, test) in enumerate(folds):
-        if len(train) == 0 or len(test) == 0 or train.max() >= test.min():
-            raise ValueError(
-                f"fold {k} of cv={cv!r} does not test days after its training days; "
-                "expected time-ordered folds such as TimeSeriesSplit."
-            )
-    tested = np.concatenate([test for _, test in folds])
-    if len(np.unique(tested)) != len(tested):
-        raise ValueError(f"cv={cv!r} tests some rows more than once; expected each at most once.")
-    return folds
-
-
 def _check_levels(level):
     """The confidence levels as a list of floats strictly between 0 and 100."""
     levels = [level] if np.ndim(level) == 0 else list(level)
@@ -530,93 +504,3 @@ def _check_levels(level):
                 "expected e.g. level=[80, 95]."
             )
     return [float(value) for value in levels]
-
-
-def _level_name(level):
-    return f"{level:g}"
-
-
-def _window_transformers(estimator):
-    """The SlidingWindowTransformers inside a fitted pipeline or search."""
-    from sklearn.pipeline import Pipeline
-
-    from skrnn._window import SlidingWindowTransformer
-
-    if isinstance(estimator, SlidingWindowTransformer):
-        return [estimator]
-    if hasattr(estimator, "best_estimator_"):
-        return _window_transformers(estimator.best_estimator_)
-    if isinstance(estimator, ConformalForecaster):
-        return _window_transformers(estimator.estimator_)
-    if isinstance(estimator, Pipeline):
-        return [t for _, step in estimator.steps for t in _window_transformers(step)]
-    return []
-
-
-def _check_window_labels(estimator):
-    """A fitted SlidingWindowTransformer must have seen dates, or new days would be misplaced."""
-    for transformer in _window_transformers(estimator):
-        if transformer.index_ is None:
-            raise ValueError(
-                "the SlidingWindowTransformer in the pipeline was fitted without dates "
-                "(the scaler before it returned an array): call "
-                "pipe.set_output(transform='pandas') so that new days continue the "
-                "training days."
-            )
-
-
-def _rows_to_forecast_from(frame, columns, training_end):
-    """The rows of `frame` from the last training day on (None: the last row alone),
-    in the fitted columns."""
-    check_dated(frame, "frame")
-    if frame.empty:
-        raise ValueError("the frame has no rows; expected the prices up to today.")
-    if training_end is None:
-        training_end = frame.index[-1]
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(
-            f"the frame lacks the column(s) {missing} the model was fitted on; it has "
-            f"{list(frame.columns)}."
-        )
-    index = frame.index
-    after = later_than(index, training_end, "frame")
-    if not after.any() and training_end not in index:
-        raise ValueError(
-            f"the frame ends on {day(index[-1])}, before the model's training end "
-            f"{day(training_end)}; expected prices up to the training end or later."
-        )
-    if training_end not in index:
-        raise ValueError(
-            f"the frame does not contain the model's last training day "
-            f"{day(training_end)} (it covers {day(index[0])} .. {day(index[-1])}); "
-            "expected the prices from that day on, so that the days after it continue "
-            "the training series."
-        )
-    return frame.loc[after | (index == training_end), list(columns)]
-
-
-def _forecast_dates(index, horizons, freq):
-    """The dates `horizons` steps after the last date of `index`."""
-    last = index[-1]
-    if isinstance(index, pd.PeriodIndex):
-        if freq is None:
-            return pd.PeriodIndex([last + h for h in horizons], name=index.name)
-        last = last.to_timestamp()
-    elif freq is None:
-        freq = index.freq if index.freq is not None else pd.offsets.BDay()
-    offset = pd.tseries.frequencies.to_offset(freq)
-    return pd.DatetimeIndex([last + h * offset for h in horizons], name=index.name)
-
-
-def _forecast_table(index, horizons, point, bounds, levels, freq):
-    """The forecast DataFrame: the last row's forecast of each horizon, dated."""
-    last = np.asarray(point, dtype=np.float64).reshape(len(point), -1)[-1]
-    columns = {"horizon": np.asarray(horizons), "forecast": last}
-    for k, level in enumerate(levels):
-        columns[f"lower_{_level_name(level)}"] = bounds[:, 0, k]
-        columns[f"upper_{_level_name(level)}"] = bounds[:, 1, k]
-    dates = _forecast_dates(index, horizons, freq)
-    if dates.name is None:
-        dates = dates.rename("date")
-    return pd.DataFrame(columns, index=dates)

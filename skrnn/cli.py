@@ -7,7 +7,8 @@ import os
 import sys
 
 # Keras is imported by the estimators, on first use: --help and argument errors stay fast.
-from skrnn.model_selection import BASELINES, FAMILIES, LINEAR, NAIVE, SEASONAL_NAIVE, _describe
+from skrnn._report import describe
+from skrnn.model_selection import BASELINES, FAMILIES, LINEAR, NAIVE, SEASONAL_NAIVE
 
 _COMPARE_DESCRIPTION = (
     "The lecture's worked example as one honest scikit-learn flow. The last 25 % of the "
@@ -128,7 +129,7 @@ def _table(results):
     lines = [header, "-" * len(header)]
     for name, r in results.iterrows():
         lines.append(
-            f"{name:<16} {_describe(r.params):<40} {r.cv_rmse_mean:>9.2f} "
+            f"{name:<16} {describe(r.params):<40} {r.cv_rmse_mean:>9.2f} "
             f"{r.cv_rmse_std:>7.2f} {r.test_rmse:>10.2f} {r.test_mae:>8.2f} "
             f"{r.test_mape:>7.2f} {r.ratio_to_naive:>8.3f} {r.fit_seconds:>6.1f}  {r.verdict}"
         )

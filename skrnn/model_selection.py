@@ -9,7 +9,6 @@ today" included, is scored on the test period.
 """
 
 import math
-import sys
 import time
 from numbers import Integral
 
@@ -28,6 +27,7 @@ from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils import Bunch
 
 from skrnn._backend import quiet_tensorflow
+from skrnn._report import Progress, describe
 
 __all__ = ["compare"]
 
@@ -238,7 +238,7 @@ def compare(
         significance=significance, seed=random_state,
     )  # fmt: skip
     folds = list(TimeSeriesSplit(n_splits=n_splits).split(X_train))
-    progress = _Progress(sum(len(c) * n_splits + 1 for c in candidates.values()), verbose)
+    progress = Progress(sum(len(c) * n_splits + 1 for c in candidates.values()), verbose)
     if verbose:
         progress.say(f"{len(pipelines)} models, {progress.total} fits in all")
     parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
@@ -256,7 +256,7 @@ def compare(
     ]
     for (name, i, k), rmse in parallel(tasks):
         fold_rmse[name][i, k] = rmse
-        progress.report(f"{name} {_describe(candidates[name][i])}: fold RMSE {rmse:.2f}")
+        progress.report(f"{name} {describe(candidates[name][i])}: fold RMSE {rmse:.2f}")
 
     best = {name: int(np.argmin(scores.mean(axis=1))) for name, scores in fold_rmse.items()}
     estimators, fit_seconds = {}, {}
@@ -278,11 +278,6 @@ def compare(
     return Bunch(
         results=results, cv_results=cv_results, estimators=estimators, predictions=predictions
     )
-
-
-def _describe(params):
-    """``"window=5 units=16 ..."``: a candidate's grid values, as the report prints them."""
-    return " ".join(f"{k}={v}" for k, v in params.items()) or "-"
 
 
 def _grid(models, **grid):
@@ -445,28 +440,3 @@ def _against_naive(predictions, name, horizon):
 def _plain(value):
     """A NumPy scalar as the Python value it holds (for printing and JSON)."""
     return value.item() if isinstance(value, np.generic) else value
-
-
-class _Progress:
-    """``[done/total mm:ss] message`` lines on standard error, counted by the caller."""
-
-    def __init__(self, total, verbose):
-        self.total, self.verbose = total, verbose
-        self.done, self.start = 0, time.monotonic()
-
-    def report(self, message):
-        self.done += 1
-        if self.verbose:
-            self.say(message, count=True)
-
-    def say(self, message, count=False):
-        if count:
-            clock = _clock(time.monotonic() - self.start)
-            message = f"[{self.done:>{len(str(self.total))}}/{self.total} {clock}] {message}"
-        print(message, file=sys.stderr, flush=True)
-
-
-def _clock(seconds):
-    """Elapsed whole seconds as ``mm:ss`` (minutes past 59 keep counting)."""
-    minutes, seconds = divmod(int(seconds), 60)
-    return f"{minutes:02d}:{seconds:02d}"
