@@ -35,7 +35,7 @@ from sklearn.utils.validation import check_array, check_consistent_length, check
 from skrnn import _engine
 from skrnn._naive_start import closest_feature, naive_start
 from skrnn._seeding import seeded_initializer
-from skrnn._significance import _test_differences
+from skrnn._significance import loss_difference_test
 from skrnn._validation import check_horizons, check_windows
 
 
@@ -354,7 +354,7 @@ class BaseRecurrentRegressor(KerasRegressor):
         if not self.residual or self.significance is None:
             return True
         try:
-            test = _test_differences(errors - start_errors, horizon=1, alternative="less")
+            test = loss_difference_test(errors - start_errors, horizon=1, alternative="less")
         except ValueError:  # equal errors on every row: no evidence of a gain
             return False
         return test.pvalue < self.significance
