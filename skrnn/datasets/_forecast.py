@@ -5,14 +5,14 @@ import pandas as pd
 
 from skrnn._time_labels import check_increasing
 from skrnn._validation import check_horizons
-from skrnn.datasets._stock import _DEFAULT_PRICE, _match_column, _resolve_price_column
+from skrnn.datasets._stock import DEFAULT_PRICE, match_column, resolve_price_column
 
 __all__ = ["make_forecast_xy"]
 
 
 def _find(frame, name, what):
     try:
-        column = _match_column(list(frame.columns), name)
+        column = match_column(list(frame.columns), name)
     except ValueError as exc:
         raise ValueError(f"{what}: {exc}") from None
     if column is None:
@@ -24,7 +24,7 @@ def _find(frame, name, what):
 
 def _default_target(frame):
     columns = list(frame.columns)
-    column, tried = _resolve_price_column(columns, _DEFAULT_PRICE)
+    column, tried = resolve_price_column(columns, DEFAULT_PRICE)
     if column is not None:
         return column
     if len(columns) == 1:
