@@ -157,6 +157,7 @@ def _write(out, result):
 def compare(args):
     """Run the comparison the parsed `args` describe; returns its result."""
     from skrnn._cluster import dask_backend
+    from skrnn._time_labels import day
     from skrnn.model_selection import compare
 
     if args.quick:
@@ -180,10 +181,10 @@ def compare(args):
             n_jobs=args.n_jobs,
             verbose=1,
         )
-    days, test = frame.index[: len(frame) - args.horizon], result.predictions.index
-    train = days[: len(days) - len(test)]
-    print(f"{len(days)} rows; tuning on {train[0].date()} .. {train[-1].date()}, "
-          f"testing on {test[0].date()} .. {test[-1].date()}", flush=True)  # fmt: skip
+    # The split compare used, by the days forecast (the dates of the predictions).
+    train, test = result.train_dates, result.test_dates
+    print(f"{len(frame)} rows; tuning on {day(train[0])} .. {day(train[-1])}, "
+          f"testing on {day(test[0])} .. {day(test[-1])} (days forecast)", flush=True)  # fmt: skip
     print(_table(result.results))
     _write(args.out, result)
     print(f"wrote results.csv, learning_history.png and predictions.png to {args.out}")
@@ -245,7 +246,7 @@ def _save_models(args, frame, result):
     from skrnn.forecasting import ConformalForecaster, save_model
 
     X, y = make_forecast_xy(frame, horizon=args.horizon)
-    n_train = len(X) - len(result.predictions)
+    n_train = len(result.train_dates)
     os.makedirs(args.save, exist_ok=True)
     print(f"saving the models to {args.save}: each is refitted on the {args.splits} folds "
           "for the errors its intervals come from", flush=True)  # fmt: skip

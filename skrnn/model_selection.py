@@ -188,8 +188,17 @@ def compare(
         estimators : dict of str to Pipeline
             Per model, the chosen pipeline refitted on all training rows.
         predictions : pandas.DataFrame
-            The test period, indexed by date: ``y_true`` and one column of
-            predictions per model.
+            The test period, indexed by the day each forecast is for
+            (``horizon`` rows after the day it is made, so the last is the
+            series' last day): ``y_true`` and one column of predictions per
+            model.
+        train_dates : pandas.Index
+            The days the training rows forecast, from ``horizon`` rows after
+            the series' first day: tuning and refits learn from the series up
+            to the last of them.
+        test_dates : pandas.Index
+            The days forecast in the test period, the index of `predictions`:
+            the days after the last of `train_dates`, to the end of the series.
 
     Raises
     ------
@@ -217,6 +226,10 @@ def compare(
     1.0
     >>> result.predictions.shape  # the last 25 % of 119 forecast days
     (29, 4)
+    >>> result.train_dates[[0, -1]].strftime("%Y-%m-%d").tolist()
+    ['2018-07-12', '2018-11-15']
+    >>> result.test_dates[[0, -1]].strftime("%Y-%m-%d").tolist()  # up to the last day
+    ['2018-11-16', '2018-12-31']
     """
     from skrnn.datasets import make_forecast_xy
 
@@ -232,6 +245,8 @@ def compare(
     n_train = _n_train(len(X), test_size, n_splits, longest_window=longest)
     X_train, y_train = X.iloc[:n_train], y.iloc[:n_train]
     X_test, y_test = X.iloc[n_train:], y.iloc[n_train:]
+    # Pair t forecasts the day `horizon` rows after it: the day its prices are dated by.
+    days_forecast = frame.index[horizon:]
 
     pipelines, candidates = _models(
         models, grid, horizon=horizon, season=season, epochs=epochs, patience=patience,
@@ -271,12 +286,17 @@ def compare(
 
     predictions = pd.DataFrame(
         {"y_true": y_test.to_numpy(), **{n: e.predict(X_test) for n, e in estimators.items()}},
-        index=X_test.index,
+        index=days_forecast[n_train:],
     )
     cv_results = {name: _cv_table(candidates[name], fold_rmse[name]) for name in pipelines}
     results = _results_table(predictions, cv_results, best, fit_seconds, horizon)
     return Bunch(
-        results=results, cv_results=cv_results, estimators=estimators, predictions=predictions
+        results=results,
+        cv_results=cv_results,
+        estimators=estimators,
+        predictions=predictions,
+        train_dates=days_forecast[:n_train],
+        test_dates=predictions.index,
     )
 
 

@@ -93,7 +93,7 @@ def _compare_fold_rmse(result):
 @pytest.fixture(scope="module")
 def train(frame, local_compare):
     X, y = make_forecast_xy(frame)
-    n_train = len(X) - len(local_compare.predictions)
+    n_train = len(local_compare.train_dates)
     return X.iloc[:n_train], y.iloc[:n_train]
 
 
@@ -129,7 +129,7 @@ def test_progress_of_fits_on_dask_is_counted_here(client, frame, capsys):
 def test_fitted_pipelines_travel_to_and_from_workers(client, frame, dask_compare):
     # The refitted pipelines were fitted on the workers and pickled back.
     X, _ = make_forecast_xy(frame)
-    X_test = X.loc[dask_compare.predictions.index]
+    X_test = X.iloc[-len(dask_compare.test_dates) :]
     fitted = dask_compare.estimators["GRU"]
     here = fitted.predict(X_test)
     assert_array_equal(here, dask_compare.predictions["GRU"])
