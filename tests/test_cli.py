@@ -1,5 +1,6 @@
 """The ``skrnn compare`` command, end to end on a small CSV and on bad input."""
 
+import inspect
 import subprocess
 import sys
 
@@ -8,6 +9,7 @@ import pandas as pd
 import pytest
 
 from skrnn.cli import main
+from skrnn.model_selection import compare
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -63,6 +65,27 @@ def test_table_and_progress_on_the_terminal(tmp_path, capsys):
     assert "test RMSE" in captured.out and "GRU" in captured.out and "naive" in captured.out
     assert "[9/9 " in captured.err  # naive, linear and GRU: 2 folds and a refit each
     assert "GRU window=5 units=4 layers=1 residual=True" in captured.err
+
+
+def test_compare_options_take_compare_s_defaults_and_show_them(capsys):
+    from skrnn.cli import _parser
+
+    parameters = inspect.signature(compare).parameters
+    args = vars(_parser().parse_args(["compare"]))
+    passed = {name: value for name, value in args.items() if name in parameters}
+    assert {"horizon", "models", "windows", "units", "n_splits", "epochs", "random_state"} <= set(
+        passed
+    )
+    with pytest.raises(SystemExit):
+        main(["compare", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    for name, value in passed.items():
+        default = parameters[name].default
+        assert value == (list(default) if isinstance(default, tuple) else default), name
+        if name not in ("residual", "season", "n_jobs"):  # shown in words, or not at all
+            listed = " ".join(map(str, default)) if isinstance(default, tuple) else default
+            assert f"(default: {listed})" in shown, name
+    assert f"The last {100 * parameters['test_size'].default:g} % of the series" in shown
 
 
 def _one_line_error(captured):
