@@ -9,8 +9,8 @@ parameter handling are not used, for reasons measured on scikit-learn >= 1.6:
   tags are set here;
 - its data validation rejects NaN (skrnn's masked steps) and any change of window
   length between fit and predict (a recurrent network reads any length);
-- its ``random_state`` reaches into TensorFlow internals: skrnn seeds through
-  ``keras.utils.set_random_seed``, which every Keras backend honours;
+- its ``random_state`` reaches into TensorFlow internals: skrnn derives every
+  draw of a fit from ``random_state`` itself (:mod:`skrnn._seeding`);
 - its own parameters (``optimizer``, ``loss``, ``model``, ``callbacks`` ...) would
   sit in ``get_params`` next to skrnn's and contradict them (a shuffled
   ``validation_split`` against early stopping on a time-ordered tail): the
@@ -27,14 +27,13 @@ import numpy as np
 from keras import ops
 from scikeras.wrappers import KerasRegressor
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils._tags import RegressorTags
 from sklearn.utils.validation import check_array, check_consistent_length, check_is_fitted
 
 from skrnn import _engine
 from skrnn._naive_start import closest_feature, naive_start
-from skrnn._seeding import seeded_initializer
+from skrnn._seeding import epoch_order, seeded_initializer
 from skrnn._significance import loss_difference_test
 from skrnn._validation import check_horizons, check_windows
 
@@ -177,7 +176,6 @@ class BaseRecurrentRegressor(KerasRegressor):
         X, y = self._validate_fit_data(X, y, reset=True)
         n_val = self._n_validation_rows(X.shape[0])
         n_train = X.shape[0] - n_val
-        self._seed()
         self._initialize_model(X, y, n_train=n_train)
         y_scaled = self._scale_y(y)
         with self._program() as program:
@@ -209,7 +207,6 @@ class BaseRecurrentRegressor(KerasRegressor):
         """
         self._validate_params()
         X, y = self._validate_fit_data(X, y, reset=True)
-        self._seed()
         self._initialize_model(X, y, n_train=X.shape[0])
         self.history_ = {"loss": []}
         self.n_iter_ = 0
@@ -240,7 +237,7 @@ class BaseRecurrentRegressor(KerasRegressor):
         X, y = self._validate_fit_data(X, y, reset=False)
         with self._program() as program:
             program.load(self.model_)
-            order = _shuffler().permutation(X.shape[0])
+            order = epoch_order(self.random_state, self.n_iter_, X.shape[0])
             loss = program.train_epoch(X, self._scale_y(y), order)
             program.store(self.model_)
         self.history_["loss"].append(loss)
@@ -317,7 +314,6 @@ class BaseRecurrentRegressor(KerasRegressor):
         """Run the epochs on `program` (loaded with ``model_``), stopping early on
         the `validation` rows if there are any, and store the weights kept in
         ``model_``: the history and the epoch kept."""
-        shuffle = _shuffler()
         history, stopping, kept = {"loss": []}, None, None
         if len(validation[0]):
             history["val_loss"] = []
@@ -326,7 +322,7 @@ class BaseRecurrentRegressor(KerasRegressor):
             start = kept = program.snapshot()
         progress = _Progress(self.epochs, self.verbose)
         for epoch in range(self.epochs):
-            order = shuffle.permutation(len(train[0]))
+            order = epoch_order(self.random_state, epoch, len(train[0]))
             history["loss"].append(program.train_epoch(*train, order))
             if stopping:
                 errors = program.errors(*validation)
@@ -386,12 +382,6 @@ class BaseRecurrentRegressor(KerasRegressor):
             )
         return n_val
 
-    def _seed(self):
-        if self.random_state is None:
-            return
-        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        keras.utils.set_random_seed(int(seed))
-
     def _initialize_model(self, X, y, *, n_train):
         y2d = y.reshape(y.shape[0], -1)
         self._y_center = y2d.mean(axis=0)
@@ -419,7 +409,10 @@ class BaseRecurrentRegressor(KerasRegressor):
             output = keras.layers.Dense(n_outputs, kernel_initializer="zeros", name="output")(
                 hidden
             )
-            skip = keras.layers.Dense(n_outputs, name="skip")(NewestStep(name="newest_step")(steps))
+            # Its weights are set from the training rows (_initialize_skip): nothing to draw.
+            skip = keras.layers.Dense(n_outputs, kernel_initializer="zeros", name="skip")(
+                NewestStep(name="newest_step")(steps)
+            )
             output = keras.layers.Add(name="residual")([output, skip])
         else:
             kernel = seeded_initializer("glorot_uniform", self.random_state, "output", "kernel")
@@ -506,12 +499,6 @@ class _Progress:
         else:
             shown = " - ".join(f"{name}: {value:.4g}" for name, value in values)
             print(f"Epoch {epoch + 1}: {shown}", flush=True)
-
-
-def _shuffler():
-    """The generator of the epochs' row orders, drawn from NumPy's global state:
-    the state ``keras.utils.set_random_seed`` seeds, as Keras' own shuffling."""
-    return np.random.default_rng(np.random.randint(np.iinfo(np.int32).max))  # noqa: NPY002
 
 
 def _check_missing_steps(X):

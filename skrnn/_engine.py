@@ -133,7 +133,7 @@ def _renamed(value, names):
 
 @contextlib.contextmanager
 def _saved_random_state():
-    # The global states keras.utils.set_random_seed seeds (legacy NumPy included).
+    # The global states Keras' unseeded initializers draw from (legacy NumPy included).
     python_state, numpy_state = random.getstate(), np.random.get_state()  # noqa: NPY002
     try:
         yield

@@ -89,11 +89,11 @@ _SHARED_PARAMETERS = """\
 
 _SEED_AND_VERBOSE = """\
     random_state : int, RandomState instance or None, default=None
-        Seeds Keras (``keras.utils.set_random_seed``: weights, dropout and
-        shuffling) at the start of `fit`, so that the same data and seed give
-        the same predictions on a CPU. None leaves the seeds as they are.
-        Note that Keras keeps one global seed: seeding also sets Python's and
-        NumPy's global random state.
+        Seed of every random draw of a fit: the initial weights, the dropout
+        masks and the order of the rows in each epoch, each derived from it
+        alone, so that the same data and seed give the same predictions on a
+        CPU, wherever the fit runs. No global random state (Python's, NumPy's
+        or Keras') is read or changed. None draws fresh ones at each fit.
 
     verbose : int, default=0
         Keras' verbosity during fit: 0 silent, 1 progress bar, 2 one line per

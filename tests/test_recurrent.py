@@ -407,3 +407,38 @@ def test_same_seed_same_predictions_while_another_thread_draws_random_numbers(Re
         stop.set()
         thread.join()
     assert_array_equal(busy, quiet)
+
+
+def test_a_seeded_fit_reads_and_changes_no_global_random_state(data):
+    X, y = data
+    reg = GRURegressor(**{**TINY, "layers": 1}, dropout=0.2, validation_fraction=0.2)
+    states = []
+    for seed in (1, 2):
+        random.seed(seed)
+        np.random.seed(seed)  # noqa: NPY002
+        python_state, numpy_state = random.getstate(), np.random.get_state()  # noqa: NPY002
+        states.append(clone(reg).fit(X, y).partial_fit(X, y).predict(X))
+        assert random.getstate() == python_state
+        assert_array_equal(np.random.get_state()[1], numpy_state[1])  # noqa: NPY002
+    assert_array_equal(states[0], states[1])
+
+
+def test_each_epoch_visits_the_rows_in_the_order_epoch_order_gives(data, monkeypatch):
+    from skrnn import _base, _seeding
+
+    X, y = data
+    seen = []
+
+    def recorded(random_state, epoch, n_rows):
+        seen.append((epoch, _seeding.epoch_order(random_state, epoch, n_rows)))
+        return seen[-1][1]
+
+    monkeypatch.setattr(_base, "epoch_order", recorded)
+    reg = RNNRegressor(**{**TINY, "layers": 1}, validation_fraction=0.0).fit(X, y)
+    reg.partial_fit(X, y)
+    assert [epoch for epoch, _ in seen] == [0, 1, 2, 3]  # partial_fit continues the count
+    for epoch, order in seen:
+        assert_array_equal(order, _seeding.epoch_order(0, epoch, len(X)))
+        assert_array_equal(np.sort(order), np.arange(len(X)))
+    assert not np.array_equal(seen[0][1], seen[1][1])
+    assert not np.array_equal(_seeding.epoch_order(0, 0, 50), _seeding.epoch_order(1, 0, 50))
