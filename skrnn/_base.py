@@ -361,14 +361,9 @@ class BaseRecurrentRegressor(KerasRegressor):
             return program.forward(self.model_, X).astype(np.float64)
 
     def _program(self):
-        """The compiled training and forward passes of this network's
+        """The compiled training and forward passes of the fitted network's
         architecture (see :mod:`skrnn._engine`), for this call alone."""
-        n_outputs = self._y_scale.size
-        return _engine.borrowed(
-            self.model_,
-            self.batch_size,
-            build=lambda: self._build_network(self.n_features_in_, n_outputs),
-        )
+        return _engine.borrowed(self.model_, self.batch_size)
 
     def _n_validation_rows(self, n_samples):
         if self.validation_fraction == 0:

@@ -56,6 +56,22 @@ def test_a_model_of_another_architecture_predicts_what_it_computes(data):
     assert_allclose(reg.predict(X), _network_output(reg, X), rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("change", [dict(units=6), dict(layers=2), dict(residual=False)])
+def test_after_set_params_the_fitted_network_keeps_its_own_program(data, change):
+    X, y = data
+    reg = LSTMRegressor(**TINY).fit(X, y)
+    fitted_params = reg.model_.count_params()
+    expected = reg.predict(X)
+    reg.set_params(**change)
+    _engine._idle.clear()  # the next call builds the program anew
+    assert_allclose(reg.predict(X), expected, rtol=1e-6)
+    reg.partial_fit(X, y)  # trains the fitted network, not the one the parameters describe
+    assert reg.model_.count_params() == fitted_params
+    assert_allclose(reg.predict(X), _network_output(reg, X), rtol=1e-5, atol=1e-6)
+    (programs,) = _engine._idle.values()
+    assert [v.shape for v in programs[0].template.weights] == [v.shape for v in reg.model_.weights]
+
+
 def test_a_fit_does_not_depend_on_an_earlier_fit_of_the_architecture(data):
     X, y = data
     _engine._idle.clear()  # the first fit builds and compiles the program
