@@ -79,6 +79,24 @@ class NewestStep(keras.layers.Layer):
         return (input_shape[0], input_shape[2])
 
 
+class _NotAMember:
+    """A member of a base class that this class does not have: reading it, on the
+    class or on an instance, raises AttributeError, as for any missing name."""
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        name = owner.__name__
+        what = f"type object {name!r}" if instance is None else f"{name!r} object"
+        raise AttributeError(f"{what} has no attribute {self.name!r}")
+
+    @staticmethod
+    def on(cls, name):
+        """Whether `name` is such a missing member of `cls`."""
+        return any(isinstance(vars(k).get(name), _NotAMember) for k in cls.__mro__)
+
+
 class BaseRecurrentRegressor(KerasRegressor):
     """Shared machinery of :class:`RNNRegressor`, :class:`LSTMRegressor` and
     :class:`GRURegressor`; subclasses only name their recurrent layer.
@@ -107,7 +125,13 @@ class BaseRecurrentRegressor(KerasRegressor):
     _get_param_names = classmethod(BaseEstimator._get_param_names.__func__)
     set_params = BaseEstimator.set_params
     __repr__ = BaseEstimator.__repr__
-    score = RegressorMixin.score
+    # SciKeras' members for its own fit loop, which skrnn does not use: the
+    # regressors do not have them.
+    current_epoch = _NotAMember()
+    feature_encoder = _NotAMember()
+    initialized_ = _NotAMember()
+    scorer = _NotAMember()
+    target_encoder = _NotAMember()
 
     def __init__(
         self,
@@ -265,6 +289,31 @@ class BaseRecurrentRegressor(KerasRegressor):
         X = self._validate_X(X, reset=False)
         y_pred = self._predict_scaled(X) * self._y_scale + self._y_center
         return y_pred.ravel() if self._y_ndim == 1 else y_pred
+
+    def score(self, X, y, sample_weight=None):
+        """Return the coefficient of determination R² of the predictions of `X`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, window, n_features) or (n_samples, window)
+            Windows, as for :meth:`predict`.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The true targets, in the units of the ``y`` given to fit.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the rows.
+
+        Returns
+        -------
+        score : float
+            :func:`~sklearn.metrics.r2_score` of ``self.predict(X)`` against `y`,
+            averaged over the outputs with equal weights.
+        """
+        return RegressorMixin.score(self, X, y, sample_weight=sample_weight)
+
+    def __dir__(self):
+        return [name for name in super().__dir__() if not _NotAMember.on(type(self), name)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
