@@ -1,4 +1,4 @@
-"""The Keras backend of a process, chosen before Keras is imported, and TensorFlow kept quiet.
+"""The Keras backend of a process, chosen before Keras is imported.
 
 Keras fixes its backend when it is first imported, from ``KERAS_BACKEND``. On a
 CPU, JAX runs skrnn's small networks several times faster than TensorFlow, so a
@@ -8,9 +8,7 @@ installed. This module imports neither Keras nor a backend: call
 itself does not).
 """
 
-import contextlib
 import importlib.util
-import logging
 import os
 import sys
 from pathlib import Path
@@ -111,19 +109,6 @@ def enable_compilation_cache(directory=None):
         for option, value in settings.items():
             jax.config.update(option, value)
     return settings["jax_compilation_cache_dir"]
-
-
-@contextlib.contextmanager
-def quiet_tensorflow():
-    """Keep TensorFlow's Python warnings (one per retraced function of a new model,
-    harmless here) out of the output of a fit, wherever it runs; errors still show."""
-    logger = logging.getLogger("tensorflow")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 def _installed(package):

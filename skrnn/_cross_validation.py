@@ -12,7 +12,7 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.model_selection import TimeSeriesSplit, check_cv
 
-from skrnn._backend import quiet_tensorflow
+from skrnn._quiet import quiet_tensorflow
 
 
 def fit_predict(estimator, X, y, train, test=None):

@@ -339,8 +339,9 @@ def _start_backend(name):
     compiled programs on disk so that later runs and worker processes reuse them."""
     from skrnn._backend import enable_compilation_cache, select_backend
 
-    # TensorFlow's C++ start-up chatter is noise on a command line; SciKeras
-    # imports TensorFlow even on another backend, so this comes before any import.
+    # TensorFlow's logs are noise on a command line; SciKeras imports TensorFlow even
+    # on another backend, so this comes before any import. Its start-up lines, which
+    # no setting silences, are filtered out of the output (main).
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     logging.getLogger("tensorflow").setLevel(logging.ERROR)
 
@@ -353,10 +354,13 @@ def _start_backend(name):
 
 def main(argv=None):
     """Entry point of the ``skrnn`` command; returns the exit status."""
+    from skrnn._quiet import without_tensorflow_chatter
+
     args = _parser().parse_args(argv)
     try:
         _start_backend(args.backend)
-        {"compare": compare, "forecast": forecast}[args.command](args)
+        with without_tensorflow_chatter():
+            {"compare": compare, "forecast": forecast}[args.command](args)
     except (ValueError, OSError) as exc:
         message = " ".join(str(exc).split())
         print(f"skrnn {args.command}: error: {message}", file=sys.stderr)

@@ -26,7 +26,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils import Bunch
 
-from skrnn._backend import quiet_tensorflow
+from skrnn._quiet import quiet_tensorflow
 from skrnn._report import Progress, describe
 
 __all__ = ["compare"]

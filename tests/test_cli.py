@@ -1,6 +1,9 @@
 """The ``skrnn compare`` command, end to end on a small CSV and on bad input."""
 
+import importlib.util
 import inspect
+import os
+import re
 import subprocess
 import sys
 
@@ -246,3 +249,59 @@ def test_backend_option_names_an_installed_backend(tmp_path, capsys, monkeypatch
     assert status == 1
     assert err.count("\n") == 1 and err.startswith("skrnn compare: error: ")
     assert repr(other) in err
+
+
+# Any line TensorFlow (or absl, oneDNN, CUDA) writes: absl's prefix, or their names.
+TENSORFLOW_LINE = re.compile(r"^[IWEF]\d{4} |absl|oneDNN|cuda|cuInit|TensorFlow|tensorflow", re.M)
+BACKENDS = [b for b in ("jax", "tensorflow") if importlib.util.find_spec(b)]
+
+
+def _run_quietly(argv, backend):
+    """The command's output, stdout then stderr, run as a user runs it on `backend`."""
+    env = {**os.environ, "KERAS_BACKEND": backend}
+    env.pop("TF_CPP_MIN_LOG_LEVEL", None)  # the command must not need it
+    result = subprocess.run(
+        [sys.executable, "-m", "skrnn.cli", *argv], capture_output=True, text=True, env=env
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "wrote " in result.stdout, output
+    return output
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_compare_prints_no_tensorflow_line(tmp_path, backend):
+    import keras
+
+    csv = _write_lecture_csv(tmp_path / "prices.csv", 150)
+    # On the suite's backend, two worker processes, which import TensorFlow too.
+    n_jobs = "2" if backend == keras.backend.backend() else "1"
+    argv = ["compare", str(csv), "--quick", "--models", "gru", "--n-jobs", n_jobs]
+    output = _run_quietly([*argv, "--out", str(tmp_path)], backend)
+    assert TENSORFLOW_LINE.findall(output) == [], output
+    assert "[9/9 " in output
+
+
+def test_forecast_prints_no_tensorflow_line(saved_models, tmp_path):
+    import keras
+
+    _, csv, models = saved_models
+    argv = ["forecast", str(csv), "--model", str(models / "gru.skrnn"), "--out", str(tmp_path)]
+    output = _run_quietly(argv, keras.backend.backend())
+    assert TENSORFLOW_LINE.findall(output) == [], output
+
+
+def test_the_filter_passes_on_what_is_not_tensorflow_chatter(capfd):
+    from skrnn._quiet import without_tensorflow_chatter
+
+    lines = [
+        "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR",
+        "I0000 00:00:1796524853.201843    7390 port.cc:153] oneDNN custom operations are on.",
+        "E0000 00:00:1796525559.257736   13962 cuda_platform.cc:52] failed call to cuInit: x",
+        "E0000 00:00:1796525559.257736   13962 some_op.cc:52] a real error",
+        "Traceback (most recent call last):",
+    ]
+    with without_tensorflow_chatter():
+        for line in lines:
+            os.write(2, f"{line}\n".encode())
+    assert capfd.readouterr().err.splitlines() == lines[3:]

@@ -18,6 +18,7 @@ LAYERS = [
     [
         "skrnn._backend",
         "skrnn._naive_start",
+        "skrnn._quiet",
         "skrnn._report",
         "skrnn._seeding",
         "skrnn._significance",
