@@ -9,8 +9,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from skrnn import GRURegressor, LSTMRegressor, RNNRegressor, SlidingWindowTransformer, _engine
-
-TINY = dict(units=4, layers=1, epochs=3, batch_size=16, random_state=0)
+from tests._tiny import TINY
 
 
 @pytest.fixture(scope="module")
@@ -184,7 +183,8 @@ def test_backends_without_a_program_train_through_keras(keras_program_only, data
             significance=None,
         )
     ).fit(X, y)
-    assert all(type(p) is _engine._KerasProgram for ps in _engine._idle.values() for p in ps)
+    programs = [p for ps in _engine._idle.values() for p in ps]
+    assert programs and all(type(p) is _engine._KerasProgram for p in programs)
     n_val = round(0.25 * len(X))
     scaled_error = (reg.predict(X[-n_val:]) - y[-n_val:]) / y.std()
     assert reg.best_epoch_ == 1 + int(np.argmin(reg.history_["val_loss"]))

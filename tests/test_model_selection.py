@@ -9,8 +9,7 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
 from skrnn.datasets import make_forecast_xy
 from skrnn.model_selection import compare
-
-TINY = dict(units=[3], layers=[1], epochs=2, patience=1, n_splits=2)
+from tests._tiny import TINY_COMPARE
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +22,7 @@ def frame():
 
 @pytest.fixture(scope="module")
 def result(frame):
-    return compare(frame, models=["gru"], windows=[3, 5], **TINY)
+    return compare(frame, models=["gru"], windows=[3, 5], **TINY_COMPARE)
 
 
 def test_results_have_one_row_per_model(result):
