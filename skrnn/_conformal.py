@@ -225,6 +225,10 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         self : object
             The fitted forecaster.
         """
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None."
+            )
         horizons, single = check_horizons(self.horizon)
         check_dated(X, "X")
         validate_data(self, X, skip_check_array=True, reset=True)
