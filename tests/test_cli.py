@@ -1,7 +1,9 @@
 """The ``skrnn compare`` command, end to end on a small CSV and on bad input."""
 
+import contextlib
 import importlib.util
 import inspect
+import io
 import os
 import re
 import subprocess
@@ -30,20 +32,23 @@ def _write_lecture_csv(path, n_rows, seed=0):
 
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
+    """The quick run's exit status, output folder and what it printed on stdout."""
     folder = tmp_path_factory.mktemp("compare")
     csv = _write_lecture_csv(folder / "nikkei_stock_price.csv", 244)
     out = folder / "results"
-    return main(["compare", str(csv), "--quick", "--out", str(out)]), out
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        status = main(["compare", str(csv), "--quick", "--out", str(out)])
+    return status, out, printed.getvalue()
 
 
 def test_quick_run_succeeds(quick_run):
-    status, _ = quick_run
+    status, _, _ = quick_run
     assert status == 0
 
 
-def test_quick_run_prints_the_table(quick_run, capsys):
-    # The module-scoped run printed before this test: re-read its CSV instead.
-    _, out = quick_run
+def test_quick_run_writes_the_table_to_csv(quick_run):
+    _, out, _ = quick_run
     table = pd.read_csv(out / "results.csv")
     assert list(table["name"]) == ["naive", "linear", "RNN", "LSTM", "LSTM (peephole)", "GRU"]
     assert table.loc[0, "ratio_to_naive"] == pytest.approx(1.0)
@@ -51,8 +56,35 @@ def test_quick_run_prints_the_table(quick_run, capsys):
     assert (table["test_rmse"] > 0).all()
 
 
+def test_quick_run_prints_the_split_and_the_table(quick_run):
+    _, out, printed = quick_run
+    split, header, rule, *rows, wrote = printed.splitlines()
+    # 244 business days from 2021-05-06: 243 pairs, 183 to tune, 60 to test.
+    days = pd.bdate_range("2021-05-06", periods=244)
+    assert split == (
+        f"244 rows; tuning on {days[1].date()} .. {days[183].date()}, "
+        f"testing on {days[184].date()} .. {days[-1].date()} (days forecast)"
+    )
+    assert header.split() == [
+        "model", "best", "parameters", "CV", "RMSE", "±", "std", "test", "RMSE", "MAE",
+        "MAPE", "%", "/", "naive", "fit", "s", "Diebold-Mariano", "test",
+    ]  # fmt: skip
+    assert set(rule) == {"-"} and len(rule) == len(header)
+    table = pd.read_csv(out / "results.csv", index_col="name")
+    assert [row[:16].strip() for row in rows] == list(table.index)
+    for row, (name, result) in zip(rows, table.iterrows(), strict=True):
+        numbers = row[57:].split()[:7]
+        assert numbers == [
+            f"{result.cv_rmse_mean:.2f}", f"{result.cv_rmse_std:.2f}",
+            f"{result.test_rmse:.2f}", f"{result.test_mae:.2f}", f"{result.test_mape:.2f}",
+            f"{result.ratio_to_naive:.3f}", f"{result.fit_seconds:.1f}",
+        ], name  # fmt: skip
+        assert row.endswith(result.verdict)
+    assert wrote == f"wrote results.csv, learning_history.png and predictions.png to {out}"
+
+
 def test_quick_run_writes_the_two_figures(quick_run):
-    _, out = quick_run
+    _, out, _ = quick_run
     for name in ("learning_history.png", "predictions.png"):
         data = (out / name).read_bytes()
         assert data.startswith(PNG_SIGNATURE) and len(data) > 10_000
