@@ -79,3 +79,31 @@ def check_windows(estimator, X, *, dtype, reset):
             "features as input."
         )
     return X
+
+
+def check_targets(estimator, X, y):
+    """`y` as a float64 array of shape ``(n_samples,)`` or ``(n_samples, n_outputs)``,
+    one row per window of `X`."""
+    from sklearn.utils.validation import check_array, check_consistent_length
+
+    if y is None:
+        raise ValueError(
+            f"{type(estimator).__name__} requires y to be passed, but the target y is None."
+        )
+    y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y", estimator=estimator)
+    if y.ndim > 2:
+        raise ValueError(
+            f"y must be 1-D (n_samples,) or 2-D (n_samples, n_outputs); got an array of "
+            f"shape {y.shape}."
+        )
+    check_consistent_length(X, y)
+    return y
+
+
+def window_regressor_tags(tags):
+    """`tags` as those of a regressor of windows: 3-D input, NaN for a step that is
+    missing (before the series starts), one output per column of ``y``."""
+    tags.input_tags.three_d_array = True
+    tags.input_tags.allow_nan = True
+    tags.target_tags.multi_output = True
+    return tags
