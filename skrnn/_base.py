@@ -29,13 +29,18 @@ from scikeras.wrappers import KerasRegressor
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils._tags import RegressorTags
-from sklearn.utils.validation import check_array, check_consistent_length, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
 from skrnn import _engine
 from skrnn._naive_start import closest_feature, naive_start
 from skrnn._seeding import epoch_order, seeded_initializer
 from skrnn._significance import loss_difference_test
-from skrnn._validation import check_horizons, check_windows
+from skrnn._validation import (
+    check_horizons,
+    check_targets,
+    check_windows,
+    window_regressor_tags,
+)
 
 
 @keras.saving.register_keras_serializable(package="skrnn")
@@ -322,27 +327,14 @@ class BaseRecurrentRegressor(KerasRegressor):
         tags.estimator_type = "regressor"
         tags.regressor_tags = RegressorTags()
         tags.target_tags.required = True
-        tags.target_tags.multi_output = True
-        tags.input_tags.three_d_array = True
         # NaN in a window is a masked step, not a number.
-        tags.input_tags.allow_nan = True
-        return tags
+        return window_regressor_tags(tags)
 
     # -- private helpers -------------------------------------------------------
 
     def _validate_fit_data(self, X, y, *, reset):
         X = self._validate_X(X, reset=reset)
-        if y is None:
-            raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target y is None."
-            )
-        y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y", estimator=self)
-        if y.ndim > 2:
-            raise ValueError(
-                f"y must be 1-D (n_samples,) or 2-D (n_samples, n_outputs); "
-                f"got an array of shape {y.shape}."
-            )
-        check_consistent_length(X, y)
+        y = check_targets(self, X, y)
         if reset:
             self._y_ndim = y.ndim
         elif y.ndim != self._y_ndim or (y.ndim == 2 and y.shape[1] != self._y_scale.size):
