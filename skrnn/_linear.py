@@ -8,7 +8,12 @@ from sklearn.linear_model import Ridge
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from skrnn._validation import check_targets, check_windows, window_regressor_tags
+from skrnn._validation import (
+    check_targets,
+    check_windows,
+    target_standardization,
+    window_regressor_tags,
+)
 
 
 class RidgeAutoregressor(RegressorMixin, BaseEstimator):
@@ -127,10 +132,7 @@ class RidgeAutoregressor(RegressorMixin, BaseEstimator):
             )
         self._y_ndim = y.ndim
         y2d = y.reshape(y.shape[0], -1)
-        self._y_center = y2d.mean(axis=0)
-        scale = y2d.std(axis=0)
-        # A constant target has nothing to scale: keep its units.
-        self._y_scale = np.where(scale > 0, scale, 1.0)
+        self._y_center, self._y_scale = target_standardization(y2d)
         y_scaled = (y2d - self._y_center) / self._y_scale
         self._models = []
         for k in range(1, self.window_ + 1):

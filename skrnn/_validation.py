@@ -100,6 +100,13 @@ def check_targets(estimator, X, y):
     return y
 
 
+def target_standardization(y):
+    """The centre and scale of each column of the 2-D targets `y` (mean and standard
+    deviation); a constant column has nothing to scale and keeps its units (scale 1)."""
+    scale = y.std(axis=0)
+    return y.mean(axis=0), np.where(scale > 0, scale, 1.0)
+
+
 def window_regressor_tags(tags):
     """`tags` as those of a regressor of windows: 3-D input, NaN for a step that is
     missing (before the series starts), one output per column of ``y``."""
