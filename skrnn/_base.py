@@ -39,6 +39,7 @@ from skrnn._validation import (
     check_horizons,
     check_targets,
     check_windows,
+    target_standardization,
     window_regressor_tags,
 )
 
@@ -420,10 +421,7 @@ class BaseRecurrentRegressor(KerasRegressor):
 
     def _initialize_model(self, X, y, *, n_train):
         y2d = y.reshape(y.shape[0], -1)
-        self._y_center = y2d.mean(axis=0)
-        scale = y2d.std(axis=0)
-        # A constant target has nothing to scale: keep its units.
-        self._y_scale = np.where(scale > 0, scale, 1.0)
+        self._y_center, self._y_scale = target_standardization(y2d)
         self.model_ = self._build_network(X.shape[2], y2d.shape[1])
         if self.residual:
             self._initialize_skip(X[:n_train], self._scale_y(y[:n_train]))
