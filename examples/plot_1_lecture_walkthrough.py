@@ -310,8 +310,8 @@ plt.show()
 # closes above its highest training close in September 2018 and below its
 # lowest in December (the table of ranges). The RNN's and the LSTM's predictions
 # stay flat through September, at or below the training period's highest close
-# (2,875 and 2,836 at most, against closes up to 2,931); the GRU's follow
-# September up to 2,918. All three trail the fall in December, and none comes
+# (2,875 and 2,825 at most, against closes up to 2,931); the GRU's follow
+# September up to 2,915. All three trail the fall in December, and none comes
 # down to the lowest close of the test period, 2,351. With the scaler fitted on the
 # training period only (as it must be, to keep the test period unseen), those
 # prices are inputs the saturating ``tanh`` units never saw. (The lecture
