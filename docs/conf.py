@@ -85,13 +85,12 @@ autodoc_typehints = "none"  # skrnn documents its types in the docstrings
 def _hidden_members(cls):
     """Public members of `cls` that its page does not list.
 
-    SciKeras' ``scorer`` is the R² helper of its own fit loop, which skrnn does
-    not use. scikit-learn gives a class a ``set_{method}_request`` for each
-    method whose metadata a parent class could route (SciKeras' ``fit`` takes
+    scikit-learn gives a class a ``set_{method}_request`` for each method whose
+    metadata a parent class could route (SciKeras' ``fit`` takes
     ``sample_weight``), even when the class's own method takes none: such a
     method has no parameter to request and, as its docstring says, does nothing.
     """
-    hidden = ["scorer"]
+    hidden = []
     for name in dir(cls):
         if re.fullmatch(r"set_\w+_request", name):
             if list(inspect.signature(getattr(cls, name)).parameters) == ["self"]:

@@ -68,6 +68,9 @@ pd.concat([X, y], axis=1).head()
 train_size = math.ceil(len(X) * 0.75)
 X_train, X_test = X.iloc[:train_size], X.iloc[train_size:]
 y_train, y_test = y.iloc[:train_size], y.iloc[train_size:]
+# y is indexed by the day each forecast is made; the figures date it by the day
+# it is for, the next row of the series.
+test_days = prices.index[1:][train_size:]
 print(f"X_train: {X_train.shape}  y_train: {y_train.shape}")
 print(f"X_test:  {X_test.shape}  y_test:  {y_test.shape}")
 print(
@@ -155,6 +158,7 @@ fig = plot_predictions(
     y_test,
     lecture_predictions,
     naive=y_naive,
+    index=test_days,
     title="S&P 500, test period: the lecture's networks (residual=False)",
     ncols=1,
     figsize=(7, 8),
@@ -237,6 +241,7 @@ fig = plot_predictions(
     y_test,
     {name: model.predict(X_test) for name, model in residual_models.items()},
     naive=y_naive,
+    index=test_days,
     title="S&P 500, test period: residual=True (skrnn's default)",
     ncols=1,
     figsize=(7, 8),
@@ -305,8 +310,8 @@ plt.show()
 # closes above its highest training close in September 2018 and below its
 # lowest in December (the table of ranges). The RNN's and the LSTM's predictions
 # stay flat through September, at or below the training period's highest close
-# (2,875 and 2,836 at most, against closes up to 2,931); the GRU's follow
-# September up to 2,918. All three trail the fall in December, and none comes
+# (2,875 and 2,825 at most, against closes up to 2,931); the GRU's follow
+# September up to 2,915. All three trail the fall in December, and none comes
 # down to the lowest close of the test period, 2,351. With the scaler fitted on the
 # training period only (as it must be, to keep the test period unseen), those
 # prices are inputs the saturating ``tanh`` units never saw. (The lecture

@@ -260,14 +260,14 @@ print(
 # windows of each test fold are exactly those of the full series.
 #
 # The tuning part is sobering, and that is the honest result on daily index closes.
-# All 6 candidates land within half a percent of the naive forecast (mean U2 0.9955
-# to 0.9959), and they are nearly indistinguishable: the differences between
-# candidates (0.005 in mean RMSE) are tiny next to the differences between folds
+# All 6 candidates land within half a percent of the naive forecast (mean U2 0.9953
+# to 0.9954), and they are nearly indistinguishable: the differences between
+# candidates (0.002 in mean RMSE) are tiny next to the differences between folds
 # (the error bars of the RMSE) and next to the spread of U2 over the folds. Per fold
 # they move together: in this run all of them beat the naive forecast on the first
-# fold (10.17 or 10.18 against 10.36), and none on the second and third, where they
-# are a hair above it (27.93 and 29.80 to 29.82 against 27.82 and 29.77; the counts
-# above). They are all close to the same model, the naive start of
+# fold (10.15 or 10.16 against 10.36), and none on the second and third, where they
+# are a hair above it (27.93 or 27.94 and 29.82 or 29.83 against 27.82 and 29.77;
+# the counts above). They are all close to the same model, the naive start of
 # ``residual=True``, which 5 epochs of training barely move. The ranking is therefore
 # not evidence that one window length, depth or cell type is better; with longer
 # training or another grid the ranks will shuffle, and on this data none of the

@@ -176,7 +176,7 @@ plt.show()
 #
 # On this small task, within this budget, the plain and the peephole LSTM end
 # alike in this build (Keras' TensorFlow backend): none of the six runs learns
-# the timing. Each stays on the plateau: early stopping keeps epoch 0 or 1 (0 is
+# the timing. Each stays on the plateau: early stopping keeps epoch 0 or 3 (0 is
 # the untrained network), and the network answers the same value for every
 # sequence, about 0.44, the share of training sequences whose spike came
 # exactly ``K`` steps back (228 of 512). Hence the flat timing curves, and an

@@ -155,7 +155,7 @@ plt.show()
 #
 # From the bundled data to "the next 5 business days with 80 % / 95 % bands"
 # took a tuning run, one file and one call. The forecasts themselves are
-# close to the last close (2,506.85 on 2018-12-31): 1 to 5 points above it,
+# close to the last close (2,506.85 on 2018-12-31): 1 to 7 points above it,
 # rising with the horizon. The network starts as the naive forecast, and early
 # stopping keeps what training adds only where it beats that start
 # significantly on the validation rows; here it kept a small correction (see

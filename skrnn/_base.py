@@ -9,8 +9,8 @@ parameter handling are not used, for reasons measured on scikit-learn >= 1.6:
   tags are set here;
 - its data validation rejects NaN (skrnn's masked steps) and any change of window
   length between fit and predict (a recurrent network reads any length);
-- its ``random_state`` reaches into TensorFlow internals: skrnn seeds through
-  ``keras.utils.set_random_seed``, which every Keras backend honours;
+- its ``random_state`` reaches into TensorFlow internals: skrnn derives every
+  draw of a fit from ``random_state`` itself (:mod:`skrnn._seeding`);
 - its own parameters (``optimizer``, ``loss``, ``model``, ``callbacks`` ...) would
   sit in ``get_params`` next to skrnn's and contradict them (a shuffled
   ``validation_split`` against early stopping on a time-ordered tail): the
@@ -27,17 +27,21 @@ import numpy as np
 from keras import ops
 from scikeras.wrappers import KerasRegressor
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils._tags import RegressorTags
-from sklearn.utils.validation import check_array, check_consistent_length, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
 from skrnn import _engine
 from skrnn._naive_start import closest_feature, naive_start
-from skrnn._seeding import seeded_initializer
-from skrnn._significance import _test_differences
-from skrnn._validation import check_windows
-from skrnn.datasets._forecast import _check_horizons
+from skrnn._seeding import epoch_order, seeded_initializer
+from skrnn._significance import loss_difference_test
+from skrnn._validation import (
+    check_horizons,
+    check_targets,
+    check_windows,
+    target_standardization,
+    window_regressor_tags,
+)
 
 
 @keras.saving.register_keras_serializable(package="skrnn")
@@ -81,6 +85,24 @@ class NewestStep(keras.layers.Layer):
         return (input_shape[0], input_shape[2])
 
 
+class _NotAMember:
+    """A member of a base class that this class does not have: reading it, on the
+    class or on an instance, raises AttributeError, as for any missing name."""
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, instance, owner=None):
+        name = owner.__name__
+        what = f"type object {name!r}" if instance is None else f"{name!r} object"
+        raise AttributeError(f"{what} has no attribute {self.name!r}")
+
+    @staticmethod
+    def on(cls, name):
+        """Whether `name` is such a missing member of `cls`."""
+        return any(isinstance(vars(k).get(name), _NotAMember) for k in cls.__mro__)
+
+
 class BaseRecurrentRegressor(KerasRegressor):
     """Shared machinery of :class:`RNNRegressor`, :class:`LSTMRegressor` and
     :class:`GRURegressor`; subclasses only name their recurrent layer.
@@ -109,7 +131,13 @@ class BaseRecurrentRegressor(KerasRegressor):
     _get_param_names = classmethod(BaseEstimator._get_param_names.__func__)
     set_params = BaseEstimator.set_params
     __repr__ = BaseEstimator.__repr__
-    score = RegressorMixin.score
+    # SciKeras' members for its own fit loop, which skrnn does not use: the
+    # regressors do not have them.
+    current_epoch = _NotAMember()
+    feature_encoder = _NotAMember()
+    initialized_ = _NotAMember()
+    scorer = _NotAMember()
+    target_encoder = _NotAMember()
 
     def __init__(
         self,
@@ -178,7 +206,6 @@ class BaseRecurrentRegressor(KerasRegressor):
         X, y = self._validate_fit_data(X, y, reset=True)
         n_val = self._n_validation_rows(X.shape[0])
         n_train = X.shape[0] - n_val
-        self._seed()
         self._initialize_model(X, y, n_train=n_train)
         y_scaled = self._scale_y(y)
         with self._program() as program:
@@ -210,7 +237,6 @@ class BaseRecurrentRegressor(KerasRegressor):
         """
         self._validate_params()
         X, y = self._validate_fit_data(X, y, reset=True)
-        self._seed()
         self._initialize_model(X, y, n_train=X.shape[0])
         self.history_ = {"loss": []}
         self.n_iter_ = 0
@@ -241,7 +267,7 @@ class BaseRecurrentRegressor(KerasRegressor):
         X, y = self._validate_fit_data(X, y, reset=False)
         with self._program() as program:
             program.load(self.model_)
-            order = _shuffler().permutation(X.shape[0])
+            order = epoch_order(self.random_state, self.n_iter_, X.shape[0])
             loss = program.train_epoch(X, self._scale_y(y), order)
             program.store(self.model_)
         self.history_["loss"].append(loss)
@@ -270,6 +296,31 @@ class BaseRecurrentRegressor(KerasRegressor):
         y_pred = self._predict_scaled(X) * self._y_scale + self._y_center
         return y_pred.ravel() if self._y_ndim == 1 else y_pred
 
+    def score(self, X, y, sample_weight=None):
+        """Return the coefficient of determination R² of the predictions of `X`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, window, n_features) or (n_samples, window)
+            Windows, as for :meth:`predict`.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The true targets, in the units of the ``y`` given to fit.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the rows.
+
+        Returns
+        -------
+        score : float
+            :func:`~sklearn.metrics.r2_score` of ``self.predict(X)`` against `y`,
+            averaged over the outputs with equal weights.
+        """
+        return RegressorMixin.score(self, X, y, sample_weight=sample_weight)
+
+    def __dir__(self):
+        return [name for name in super().__dir__() if not _NotAMember.on(type(self), name)]
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         # SciKeras lists RegressorMixin after BaseEstimator, whose tags win:
@@ -277,27 +328,14 @@ class BaseRecurrentRegressor(KerasRegressor):
         tags.estimator_type = "regressor"
         tags.regressor_tags = RegressorTags()
         tags.target_tags.required = True
-        tags.target_tags.multi_output = True
-        tags.input_tags.three_d_array = True
         # NaN in a window is a masked step, not a number.
-        tags.input_tags.allow_nan = True
-        return tags
+        return window_regressor_tags(tags)
 
     # -- private helpers -------------------------------------------------------
 
     def _validate_fit_data(self, X, y, *, reset):
         X = self._validate_X(X, reset=reset)
-        if y is None:
-            raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target y is None."
-            )
-        y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y", estimator=self)
-        if y.ndim > 2:
-            raise ValueError(
-                f"y must be 1-D (n_samples,) or 2-D (n_samples, n_outputs); "
-                f"got an array of shape {y.shape}."
-            )
-        check_consistent_length(X, y)
+        y = check_targets(self, X, y)
         if reset:
             self._y_ndim = y.ndim
         elif y.ndim != self._y_ndim or (y.ndim == 2 and y.shape[1] != self._y_scale.size):
@@ -318,7 +356,6 @@ class BaseRecurrentRegressor(KerasRegressor):
         """Run the epochs on `program` (loaded with ``model_``), stopping early on
         the `validation` rows if there are any, and store the weights kept in
         ``model_``: the history and the epoch kept."""
-        shuffle = _shuffler()
         history, stopping, kept = {"loss": []}, None, None
         if len(validation[0]):
             history["val_loss"] = []
@@ -327,7 +364,7 @@ class BaseRecurrentRegressor(KerasRegressor):
             start = kept = program.snapshot()
         progress = _Progress(self.epochs, self.verbose)
         for epoch in range(self.epochs):
-            order = shuffle.permutation(len(train[0]))
+            order = epoch_order(self.random_state, epoch, len(train[0]))
             history["loss"].append(program.train_epoch(*train, order))
             if stopping:
                 errors = program.errors(*validation)
@@ -355,7 +392,7 @@ class BaseRecurrentRegressor(KerasRegressor):
         if not self.residual or self.significance is None:
             return True
         try:
-            test = _test_differences(errors - start_errors, horizon=1, alternative="less")
+            test = loss_difference_test(errors - start_errors, horizon=1, alternative="less")
         except ValueError:  # equal errors on every row: no evidence of a gain
             return False
         return test.pvalue < self.significance
@@ -366,14 +403,9 @@ class BaseRecurrentRegressor(KerasRegressor):
             return program.forward(self.model_, X).astype(np.float64)
 
     def _program(self):
-        """The compiled training and forward passes of this network's
+        """The compiled training and forward passes of the fitted network's
         architecture (see :mod:`skrnn._engine`), for this call alone."""
-        n_outputs = self._y_scale.size
-        return _engine.borrowed(
-            self.model_,
-            self.batch_size,
-            build=lambda: self._build_network(self.n_features_in_, n_outputs),
-        )
+        return _engine.borrowed(self.model_, self.batch_size)
 
     def _n_validation_rows(self, n_samples):
         if self.validation_fraction == 0:
@@ -387,18 +419,9 @@ class BaseRecurrentRegressor(KerasRegressor):
             )
         return n_val
 
-    def _seed(self):
-        if self.random_state is None:
-            return
-        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        keras.utils.set_random_seed(int(seed))
-
     def _initialize_model(self, X, y, *, n_train):
         y2d = y.reshape(y.shape[0], -1)
-        self._y_center = y2d.mean(axis=0)
-        scale = y2d.std(axis=0)
-        # A constant target has nothing to scale: keep its units.
-        self._y_scale = np.where(scale > 0, scale, 1.0)
+        self._y_center, self._y_scale = target_standardization(y2d)
         self.model_ = self._build_network(X.shape[2], y2d.shape[1])
         if self.residual:
             self._initialize_skip(X[:n_train], self._scale_y(y[:n_train]))
@@ -420,7 +443,10 @@ class BaseRecurrentRegressor(KerasRegressor):
             output = keras.layers.Dense(n_outputs, kernel_initializer="zeros", name="output")(
                 hidden
             )
-            skip = keras.layers.Dense(n_outputs, name="skip")(NewestStep(name="newest_step")(steps))
+            # Its weights are set from the training rows (_initialize_skip): nothing to draw.
+            skip = keras.layers.Dense(n_outputs, kernel_initializer="zeros", name="skip")(
+                NewestStep(name="newest_step")(steps)
+            )
             output = keras.layers.Add(name="residual")([output, skip])
         else:
             kernel = seeded_initializer("glorot_uniform", self.random_state, "output", "kernel")
@@ -457,7 +483,7 @@ class BaseRecurrentRegressor(KerasRegressor):
         """The horizon of each output (None: to be found from the rows)."""
         if self.horizon is None:
             return [None] * n_outputs
-        horizons, _ = _check_horizons(self.horizon)
+        horizons, _ = check_horizons(self.horizon)
         if len(horizons) != n_outputs:
             raise ValueError(
                 f"horizon={self.horizon!r} gives {len(horizons)} horizon(s), but y has "
@@ -507,12 +533,6 @@ class _Progress:
         else:
             shown = " - ".join(f"{name}: {value:.4g}" for name, value in values)
             print(f"Epoch {epoch + 1}: {shown}", flush=True)
-
-
-def _shuffler():
-    """The generator of the epochs' row orders, drawn from NumPy's global state:
-    the state ``keras.utils.set_random_seed`` seeds, as Keras' own shuffling."""
-    return np.random.default_rng(np.random.randint(np.iinfo(np.int32).max))  # noqa: NPY002
 
 
 def _check_missing_steps(X):

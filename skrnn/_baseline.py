@@ -5,10 +5,10 @@ from numbers import Integral
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import check_array, check_consistent_length, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
 from skrnn._naive_start import SAME_DAY_RTOL, same_day_map
-from skrnn._validation import check_windows
+from skrnn._validation import check_targets, check_windows, window_regressor_tags
 
 
 class PersistenceRegressor(RegressorMixin, BaseEstimator):
@@ -120,12 +120,7 @@ class PersistenceRegressor(RegressorMixin, BaseEstimator):
         """
         X = self._check_windows(X, reset=True)
         newest = self._step_value(X, 0)
-        if y is None:
-            raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target y is None."
-            )
-        y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
-        check_consistent_length(newest, y)
+        y = check_targets(self, X, y)
         if self.season > 1:
             if y.ndim == 2 and y.shape[1] > 1:
                 raise ValueError(
@@ -179,12 +174,8 @@ class PersistenceRegressor(RegressorMixin, BaseEstimator):
         )
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.three_d_array = True
         # Earlier steps of a window may be NaN; only the newest is read.
-        tags.input_tags.allow_nan = True
-        tags.target_tags.multi_output = True
-        return tags
+        return window_regressor_tags(super().__sklearn_tags__())
 
     def _check_windows(self, X, *, reset):
         X = check_windows(self, X, dtype=np.float64, reset=reset)

@@ -6,12 +6,18 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
-from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, _fit_context, clone
-from sklearn.model_selection import TimeSeriesSplit, check_cv
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, _fit_context
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from skrnn.datasets._forecast import _check_horizons
+from skrnn._cross_validation import fit_predict, time_ordered_folds
+from skrnn._forecast_tables import (
+    check_window_labels,
+    forecast_table,
+    rows_to_forecast_from,
+)
+from skrnn._time_labels import check_dated, locate
+from skrnn._validation import check_horizons
 
 
 class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
@@ -219,8 +225,12 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         self : object
             The fitted forecaster.
         """
-        horizons, single = _check_horizons(self.horizon)
-        _check_dated(X, "X")
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None."
+            )
+        horizons, single = check_horizons(self.horizon)
+        check_dated(X, "X")
         validate_data(self, X, skip_check_array=True, reset=True)
         targets = _check_targets(y, X, horizons, single)
         values = self._feature_values(X)
@@ -231,13 +241,11 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             )
         if self.adapt_rate > 0:
             self._check_target_is_feature(X, values, targets, horizons)
-        cv = self.cv
-        cv = TimeSeriesSplit(n_splits=cv) if isinstance(cv, Integral) else check_cv(cv)
-        folds = _time_ordered_folds(cv, X)
-        tasks = [delayed(_fit_predict)(self.estimator, X, y, train, test) for train, test in folds]
-        tasks.append(delayed(_fit_predict)(self.estimator, X, y, np.arange(len(X))))
+        folds = time_ordered_folds(self.cv, X)
+        tasks = [delayed(fit_predict)(self.estimator, X, y, train, test) for train, test in folds]
+        tasks.append(delayed(fit_predict)(self.estimator, X, y, np.arange(len(X))))
         *fold_predictions, estimator = Parallel(n_jobs=self.n_jobs)(tasks)
-        _check_window_labels(estimator)
+        check_window_labels(estimator)
 
         tested = np.concatenate([test for _, test in folds])
         predicted = np.concatenate([p.reshape(len(p), -1) for p in fold_predictions])
@@ -315,7 +323,7 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         levels = _check_levels(level)
         quantiles = self._quantiles(levels)
-        _check_dated(X, "X")
+        check_dated(X, "X")
         positions, series = self._locate(X)
         y_pred = np.asarray(self.predict(X), dtype=np.float64)
         center = y_pred.reshape(len(y_pred), -1)
@@ -361,14 +369,14 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             and ``upper_<level>`` for each level.
         """
         check_is_fitted(self)
-        rows = _rows_to_forecast_from(frame, self.feature_names_in_, self.training_end_)
+        rows = rows_to_forecast_from(frame, self.feature_names_in_, self.training_end_)
         if level is None:
             point, bounds, levels = np.asarray(self.predict(rows), dtype=np.float64), None, []
         else:
             levels = _check_levels(level)
             point, bounds = self.predict_interval(rows, levels)
             bounds = bounds[-1].reshape(len(self.horizons_), 2, len(levels))
-        return _forecast_table(frame.index, self.horizons_, point, bounds, levels, freq)
+        return forecast_table(frame.index, self.horizons_, point, bounds, levels, freq)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -452,44 +460,9 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     def _locate(self, X):
         """Positions of the rows of `X` in the training series extended by the new
         rows of `X`, and that series (values of `feature`)."""
-        labels = X.index
-        fitted = self._index
-        try:
-            is_new = np.asarray(labels > fitted[-1])
-        except TypeError:
-            raise ValueError(
-                f"X's index ({labels.dtype}) cannot be compared with the dates the "
-                f"forecaster was fitted on ({fitted.dtype}); expected dates of the same kind."
-            ) from None
-        n_old = len(labels) - int(is_new.sum())
-        old = fitted.get_indexer(labels[:n_old])
-        if (old < 0).any():
-            label = labels[:n_old][old < 0][0]
-            raise ValueError(
-                f"X has a row dated {_day(label)}, which is not a training day and not "
-                f"after the training end {_day(fitted[-1])}; expected training days or "
-                "later days."
-            )
-        new_values = self._feature_values(X)[n_old:]
-        series = np.concatenate([self._values, new_values])
-        positions = np.concatenate([old, len(self._values) + np.arange(len(new_values))])
+        positions, n_fitted = locate(self._index, X.index)
+        series = np.concatenate([self._values, self._feature_values(X)[n_fitted:]])
         return positions, series
-
-
-def _fit_predict(estimator, X, y, train, test=None):
-    """A clone fitted on the rows `train`: its predictions of the rows `test`, or
-    itself when there are none (fold models stay where they were fitted)."""
-    from skrnn.model_selection import _quiet_tensorflow
-
-    with _quiet_tensorflow():
-        fitted = clone(estimator).fit(X.iloc[train], _rows(y, train))
-        if test is None:
-            return fitted
-        return np.asarray(fitted.predict(X.iloc[test]), dtype=np.float64)
-
-
-def _rows(y, rows):
-    return y.iloc[rows] if isinstance(y, (pd.Series, pd.DataFrame)) else np.asarray(y)[rows]
 
 
 def _volatility(values, halflife):
@@ -501,28 +474,6 @@ def _volatility(values, halflife):
         return np.ones(len(values))
     changes = np.diff(values, prepend=np.nan)
     return np.sqrt(pd.Series(changes**2).ewm(halflife=halflife).mean().to_numpy())
-
-
-def _check_dated(X, name):
-    if not isinstance(X, pd.DataFrame) or not isinstance(
-        X.index, (pd.DatetimeIndex, pd.PeriodIndex)
-    ):
-        got = type(X).__name__
-        if isinstance(X, pd.DataFrame):
-            got = f"a DataFrame indexed by {type(X.index).__name__}"
-        raise ValueError(
-            f"{name} must be a pandas DataFrame indexed by date (DatetimeIndex or "
-            f"PeriodIndex), as make_forecast_xy returns it; got {got}."
-        )
-    _check_increasing(X.index)
-
-
-def _check_increasing(index):
-    if not (index.is_monotonic_increasing and index.is_unique):
-        raise ValueError(
-            "the dates are not strictly increasing (unsorted or repeated); expected one "
-            "row per date in time order: sort with sort_index() and remove repeated dates."
-        )
 
 
 def _check_targets(y, X, horizons, single):
@@ -541,20 +492,6 @@ def _check_targets(y, X, horizons, single):
     return values.reshape(len(values), -1)
 
 
-def _time_ordered_folds(cv, X):
-    folds = [(np.asarray(train), np.asarray(test)) for train, test in cv.split(X)]
-    for k, (train, test) in enumerate(folds):
-        if len(train) == 0 or len(test) == 0 or train.max() >= test.min():
-            raise ValueError(
-                f"fold {k} of cv={cv!r} does not test days after its training days; "
-                "expected time-ordered folds such as TimeSeriesSplit."
-            )
-    tested = np.concatenate([test for _, test in folds])
-    if len(np.unique(tested)) != len(tested):
-        raise ValueError(f"cv={cv!r} tests some rows more than once; expected each at most once.")
-    return folds
-
-
 def _check_levels(level):
     """The confidence levels as a list of floats strictly between 0 and 100."""
     levels = [level] if np.ndim(level) == 0 else list(level)
@@ -571,106 +508,3 @@ def _check_levels(level):
                 "expected e.g. level=[80, 95]."
             )
     return [float(value) for value in levels]
-
-
-def _level_name(level):
-    return f"{level:g}"
-
-
-def _window_transformers(estimator):
-    """The SlidingWindowTransformers inside a fitted pipeline or search."""
-    from sklearn.pipeline import Pipeline
-
-    from skrnn._window import SlidingWindowTransformer
-
-    if isinstance(estimator, SlidingWindowTransformer):
-        return [estimator]
-    if hasattr(estimator, "best_estimator_"):
-        return _window_transformers(estimator.best_estimator_)
-    if isinstance(estimator, ConformalForecaster):
-        return _window_transformers(estimator.estimator_)
-    if isinstance(estimator, Pipeline):
-        return [t for _, step in estimator.steps for t in _window_transformers(step)]
-    return []
-
-
-def _check_window_labels(estimator):
-    """A fitted SlidingWindowTransformer must have seen dates, or new days would be misplaced."""
-    for transformer in _window_transformers(estimator):
-        if transformer.index_ is None:
-            raise ValueError(
-                "the SlidingWindowTransformer in the pipeline was fitted without dates "
-                "(the scaler before it returned an array): call "
-                "pipe.set_output(transform='pandas') so that new days continue the "
-                "training days."
-            )
-
-
-def _rows_to_forecast_from(frame, columns, training_end):
-    """The rows of `frame` from the last training day on (None: the last row alone),
-    in the fitted columns."""
-    _check_dated(frame, "frame")
-    if frame.empty:
-        raise ValueError("the frame has no rows; expected the prices up to today.")
-    if training_end is None:
-        training_end = frame.index[-1]
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(
-            f"the frame lacks the column(s) {missing} the model was fitted on; it has "
-            f"{list(frame.columns)}."
-        )
-    index = frame.index
-    try:
-        before = index[-1] < training_end
-    except TypeError:
-        raise ValueError(
-            f"the frame's dates ({index.dtype}) cannot be compared with the model's "
-            f"training end {training_end!r}; expected dates of the same kind."
-        ) from None
-    if before:
-        raise ValueError(
-            f"the frame ends on {_day(index[-1])}, before the model's training end "
-            f"{_day(training_end)}; expected prices up to the training end or later."
-        )
-    if training_end not in index:
-        raise ValueError(
-            f"the frame does not contain the model's last training day "
-            f"{_day(training_end)} (it covers {_day(index[0])} .. {_day(index[-1])}); "
-            "expected the prices from that day on, so that the days after it continue "
-            "the training series."
-        )
-    return frame.loc[index >= training_end, list(columns)]
-
-
-def _day(label):
-    """A date as ``YYYY-MM-DD`` when it is a midnight timestamp, else as pandas prints it."""
-    if isinstance(label, pd.Timestamp) and label == label.normalize():
-        return str(label.date())
-    return str(label)
-
-
-def _forecast_dates(index, horizons, freq):
-    """The dates `horizons` steps after the last date of `index`."""
-    last = index[-1]
-    if isinstance(index, pd.PeriodIndex):
-        if freq is None:
-            return pd.PeriodIndex([last + h for h in horizons], name=index.name)
-        last = last.to_timestamp()
-    elif freq is None:
-        freq = index.freq if index.freq is not None else pd.offsets.BDay()
-    offset = pd.tseries.frequencies.to_offset(freq)
-    return pd.DatetimeIndex([last + h * offset for h in horizons], name=index.name)
-
-
-def _forecast_table(index, horizons, point, bounds, levels, freq):
-    """The forecast DataFrame: the last row's forecast of each horizon, dated."""
-    last = np.asarray(point, dtype=np.float64).reshape(len(point), -1)[-1]
-    columns = {"horizon": np.asarray(horizons), "forecast": last}
-    for k, level in enumerate(levels):
-        columns[f"lower_{_level_name(level)}"] = bounds[:, 0, k]
-        columns[f"upper_{_level_name(level)}"] = bounds[:, 1, k]
-    dates = _forecast_dates(index, horizons, freq)
-    if dates.name is None:
-        dates = dates.rename("date")
-    return pd.DataFrame(columns, index=dates)

@@ -56,13 +56,15 @@ _keys = weakref.WeakKeyDictionary()  # model -> its architecture key
 
 
 @contextlib.contextmanager
-def borrowed(model, batch_size, build):
+def borrowed(model, batch_size):
     """The program of `model`'s architecture, for the caller alone until it exits.
 
-    `build()` makes a new compiled network of the same architecture (the
-    template) when no idle program of it exists. It runs with Python's and
-    NumPy's global random state saved and restored, so that what a fit draws
-    does not depend on whether its program was there already.
+    When no idle program of the architecture exists, a new one is compiled on a
+    template built from `model` itself (its configuration, its optimizer's and
+    its loss), so that the program always trains the architecture it is kept
+    under. The template is built with Python's and NumPy's global random state
+    saved and restored: an unseeded network's initializers draw from them, and
+    whether a program was there already must not change what a fit draws.
     """
     key = (architecture_key(model), int(batch_size))
     with _lock:
@@ -70,7 +72,8 @@ def borrowed(model, batch_size, build):
         program = programs.pop() if programs else None
     if program is None:
         with _saved_random_state():
-            program = _PROGRAMS.get(keras.backend.backend(), _KerasProgram)(build(), batch_size)
+            template = _template(model)
+        program = _PROGRAMS.get(keras.backend.backend(), _KerasProgram)(template, batch_size)
     try:
         yield program
     finally:
@@ -109,6 +112,22 @@ def architecture_key(model):
     return key
 
 
+def squared_errors(y_pred, y, ops=np):
+    """Per row, the mean over the outputs of the squared error: the loss of every
+    program (Keras' ``mean_squared_error``, which a batch averages over its rows).
+    `ops` is the array namespace: NumPy, or ``keras.ops`` inside compiled code."""
+    return ops.mean(ops.square(y_pred - y), axis=-1)
+
+
+def _template(model):
+    """A new network of `model`'s architecture, compiled as `model` is: the same
+    configuration, a fresh optimizer of the same configuration, the same loss."""
+    template = keras.models.clone_model(model)
+    optimizer = type(model.optimizer).from_config(model.optimizer.get_config())
+    template.compile(optimizer=optimizer, loss=model.loss)
+    return template
+
+
 def _seedless(value):
     """`value` without its ``seed`` entries: the seeds of the initializers (the
     weights a program loads, not compiles) and of the dropout masks (a layer's
@@ -133,7 +152,7 @@ def _renamed(value, names):
 
 @contextlib.contextmanager
 def _saved_random_state():
-    # The global states keras.utils.set_random_seed seeds (legacy NumPy included).
+    # The global states Keras' unseeded initializers draw from (legacy NumPy included).
     python_state, numpy_state = random.getstate(), np.random.get_state()  # noqa: NPY002
     try:
         yield
@@ -149,7 +168,7 @@ class _Program:
     """Training and forward passes of one architecture.
 
     ``load`` a network (its weights and optimizer state), ``train_epoch`` and
-    ``loss`` as often as needed, ``snapshot`` the weights worth keeping, then
+    ``errors`` as often as needed, ``snapshot`` the weights worth keeping, then
     ``store`` the kept weights and the optimizer state into a network.
     ``forward`` runs any network of the architecture on its own weights.
     """
@@ -168,15 +187,9 @@ class _Program:
             return _keras_forward(model, X)
         return self._forward_model(model, X)
 
-    def loss(self, X, y):
-        """Mean over rows of the mean squared error over outputs, as Keras'
-        ``mean_squared_error`` averages a batch, of the network being trained."""
-        return float(np.mean(self.errors(X, y)))
-
     def errors(self, X, y):
-        """Per row, the mean squared error over outputs of the network being trained."""
-        error = self._forward_current(X).astype(np.float64) - y
-        return np.mean(np.square(error), axis=-1)
+        """Per row, the squared error of the network being trained (in float64)."""
+        return squared_errors(self._forward_current(X).astype(np.float64), y)
 
     def release(self):
         """Forget the last network's values: a program keeps no fit alive."""
@@ -363,7 +376,7 @@ class _JaxProgram(_Program):
             y_pred, non_trainable = self.template.stateless_call(
                 trainable, non_trainable, x, training=True
             )
-            per_row = jnp.mean(jnp.square(y_pred - y), axis=-1)
+            per_row = squared_errors(y_pred, y, keras.ops)
             return jnp.sum(per_row * w), (non_trainable, per_row)
 
         def step(i, carry):
@@ -456,7 +469,7 @@ class _TensorFlowProgram(_StatefulProgram):
             w = ws[i]
             with tf.GradientTape() as tape:
                 y_pred = self.template(xs[i], training=True)
-                per_row = tf.reduce_mean(tf.square(y_pred - ys[i]), axis=-1)
+                per_row = squared_errors(y_pred, ys[i], keras.ops)
                 loss = tf.reduce_sum(per_row * w)
             self.optimizer.apply(tape.gradient(loss, variables), variables)
             total += tf.reduce_sum(tf.where(w > 0, per_row, tf.zeros_like(per_row)))

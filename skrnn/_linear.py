@@ -6,9 +6,14 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
 from sklearn.linear_model import Ridge
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import check_array, check_consistent_length, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
-from skrnn._validation import check_windows
+from skrnn._validation import (
+    check_targets,
+    check_windows,
+    target_standardization,
+    window_regressor_tags,
+)
 
 
 class RidgeAutoregressor(RegressorMixin, BaseEstimator):
@@ -116,16 +121,7 @@ class RidgeAutoregressor(RegressorMixin, BaseEstimator):
             The fitted regressor.
         """
         X = check_windows(self, X, dtype=np.float64, reset=True)
-        if y is None:
-            raise ValueError(
-                "RidgeAutoregressor requires y to be passed, but the target y is None."
-            )
-        y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y", estimator=self)
-        if y.ndim > 2:
-            raise ValueError(
-                f"y must be 1-D (n_samples,) or 2-D (n_samples, n_outputs); got shape {y.shape}."
-            )
-        check_consistent_length(X, y)
+        y = check_targets(self, X, y)
         known = _known_steps(X)
         self.window_ = X.shape[1]
         if known.max() < self.window_:
@@ -136,10 +132,7 @@ class RidgeAutoregressor(RegressorMixin, BaseEstimator):
             )
         self._y_ndim = y.ndim
         y2d = y.reshape(y.shape[0], -1)
-        self._y_center = y2d.mean(axis=0)
-        scale = y2d.std(axis=0)
-        # A constant target has nothing to scale: keep its units.
-        self._y_scale = np.where(scale > 0, scale, 1.0)
+        self._y_center, self._y_scale = target_standardization(y2d)
         y_scaled = (y2d - self._y_center) / self._y_scale
         self._models = []
         for k in range(1, self.window_ + 1):
@@ -184,12 +177,8 @@ class RidgeAutoregressor(RegressorMixin, BaseEstimator):
         return y_pred.ravel() if self._y_ndim == 1 else y_pred
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.three_d_array = True
         # Leading NaN steps are the part of a window before the series starts.
-        tags.input_tags.allow_nan = True
-        tags.target_tags.multi_output = True
-        return tags
+        return window_regressor_tags(super().__sklearn_tags__())
 
 
 def _fit_steps(windows, y, alpha):

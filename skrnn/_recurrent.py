@@ -89,11 +89,11 @@ _SHARED_PARAMETERS = """\
 
 _SEED_AND_VERBOSE = """\
     random_state : int, RandomState instance or None, default=None
-        Seeds Keras (``keras.utils.set_random_seed``: weights, dropout and
-        shuffling) at the start of `fit`, so that the same data and seed give
-        the same predictions on a CPU. None leaves the seeds as they are.
-        Note that Keras keeps one global seed: seeding also sets Python's and
-        NumPy's global random state.
+        Seed of every random draw of a fit: the initial weights, the dropout
+        masks and the order of the rows in each epoch, each derived from it
+        alone, so that the same data and seed give the same predictions on a
+        CPU, wherever the fit runs. No global random state (Python's, NumPy's
+        or Keras') is read or changed. None draws fresh ones at each fit.
 
     verbose : int, default=0
         Keras' verbosity during fit: 0 silent, 1 progress bar, 2 one line per
@@ -179,13 +179,7 @@ class RNNRegressor(BaseRecurrentRegressor):
     )
 
     def _recurrent_layer(self, *, return_sequences, name):
-        return keras.layers.SimpleRNN(
-            self.units,
-            return_sequences=return_sequences,
-            dropout=self.dropout,
-            name=name,
-            **_random_parts(self.random_state, name),
-        )
+        return _layer(keras.layers.SimpleRNN, self, return_sequences=return_sequences, name=name)
 
 
 class LSTMRegressor(BaseRecurrentRegressor):
@@ -252,13 +246,7 @@ class LSTMRegressor(BaseRecurrentRegressor):
 
     def _recurrent_layer(self, *, return_sequences, name):
         layer = PeepholeLSTM if self.peephole else keras.layers.LSTM
-        return layer(
-            self.units,
-            return_sequences=return_sequences,
-            dropout=self.dropout,
-            name=name,
-            **_random_parts(self.random_state, name, peephole=self.peephole),
-        )
+        return _layer(layer, self, return_sequences=return_sequences, name=name)
 
 
 class GRURegressor(BaseRecurrentRegressor):
@@ -282,13 +270,20 @@ class GRURegressor(BaseRecurrentRegressor):
     )
 
     def _recurrent_layer(self, *, return_sequences, name):
-        return keras.layers.GRU(
-            self.units,
-            return_sequences=return_sequences,
-            dropout=self.dropout,
-            name=name,
-            **_random_parts(self.random_state, name),
-        )
+        return _layer(keras.layers.GRU, self, return_sequences=return_sequences, name=name)
+
+
+def _layer(layer_class, regressor, *, return_sequences, name):
+    """A recurrent layer of class `layer_class` with `regressor`'s units and dropout,
+    its random parts seeded from the regressor's ``random_state``."""
+    peephole = layer_class is PeepholeLSTM
+    return layer_class(
+        regressor.units,
+        return_sequences=return_sequences,
+        dropout=regressor.dropout,
+        name=name,
+        **_random_parts(regressor.random_state, name, peephole=peephole),
+    )
 
 
 def _random_parts(random_state, name, peephole=False):

@@ -1,13 +1,17 @@
-"""Seeds of the random parts of skrnn's networks, derived from ``random_state``.
+"""Every random draw of a fit, derived from the estimator's ``random_state``.
 
-Keras gives an initializer or a dropout layer created without a seed one drawn
-from Python's global ``random`` at that moment. ``keras.utils.set_random_seed``
-resets that generator, but any other thread of the process that draws from it
-before the layers exist (a Dask worker's event loop does, while it runs a fit)
-changes the initial weights: a seeded fit would depend on what else the process
-is doing. Every random part of skrnn's networks therefore gets its own seed,
-from the estimator's ``random_state`` and the layer's name, and no draw from a
-shared generator decides a network's weights.
+A fit draws three things: the initial weights, the dropout masks and the order
+of the rows in each epoch. Each comes from here, computed from
+``random_state`` and the name of what is drawn, never from a generator the
+process shares: Keras gives an initializer or a dropout layer created without a
+seed one drawn from Python's global ``random``, and any other thread of the
+process that draws from it (a Dask worker's event loop does, while it runs a
+fit) would change the network. So a seeded fit reads and changes no global
+random state, and gives the same network wherever and alongside whatever it
+runs.
+
+With ``random_state=None`` the draws are fresh: Keras' own unseeded draws for
+the network, the operating system's entropy for the row orders.
 """
 
 import zlib
@@ -19,12 +23,20 @@ from sklearn.utils import check_random_state
 _MAX_SEED = int(np.iinfo(np.int32).max)
 
 
+def _base_seed(random_state):
+    """The integer a fit's draws start from: `random_state` itself for an int, a draw
+    from it for a RandomState instance, None for None."""
+    if random_state is None:
+        return None
+    return int(check_random_state(random_state).randint(_MAX_SEED))
+
+
 def layer_seed(random_state, layer, part):
     """The seed of `part` (``"kernel"``, ``"dropout"`` ...) of the layer named
     `layer`; None, for Keras' own unseeded draw, when `random_state` is None."""
-    if random_state is None:
+    base = _base_seed(random_state)
+    if base is None:
         return None
-    base = int(check_random_state(random_state).randint(_MAX_SEED))
     return (base + zlib.crc32(f"{layer}/{part}".encode())) % _MAX_SEED
 
 
@@ -35,3 +47,16 @@ def seeded_initializer(name, random_state, layer, part):
     if seed is None:
         return name
     return keras.initializers.get({"class_name": name, "config": {"seed": seed}})
+
+
+def epoch_order(random_state, epoch, n_rows):
+    """The order in which epoch `epoch` (from 0) of a fit visits its `n_rows` rows.
+
+    A permutation of ``range(n_rows)``, a function of `random_state` (an int),
+    `epoch` and `n_rows` alone: a fit, its continuation by ``partial_fit`` and a
+    trainer that runs many fits at once compute the same orders, in any order
+    of their epochs. With `random_state` None, a fresh random order.
+    """
+    base = _base_seed(random_state)
+    key = None if base is None else [base, zlib.crc32(b"epoch order"), epoch]
+    return np.random.default_rng(key).permutation(n_rows)

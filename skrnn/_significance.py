@@ -138,10 +138,10 @@ def diebold_mariano(
     truth = arrays["y_true"]
     error = _LOSSES[loss]
     d = error(truth - arrays["y_pred"]) - error(truth - arrays["y_reference"])
-    return _test_differences(d, horizon, alternative, f"{loss} losses")
+    return loss_difference_test(d, horizon, alternative, f"{loss} losses")
 
 
-def _test_differences(d, horizon, alternative, what="losses"):
+def loss_difference_test(d, horizon, alternative, what="losses"):
     """The Diebold-Mariano test of the loss differences `d` (at least ``horizon +
     1`` of them, in time order): a ValueError when it is undefined."""
     n = d.size

@@ -4,10 +4,11 @@ import warnings
 from numbers import Integral
 
 import numpy as np
-import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
+
+from skrnn._time_labels import check_increasing, day, is_default_index, locate, rows_and_labels
 
 
 class SlidingWindowTransformer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
@@ -159,7 +160,7 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator, auto_wrap_output
         self : object
             The fitted transformer.
         """
-        X, index = _rows_and_labels(X)
+        X, index = rows_and_labels(X)
         X = validate_data(self, X, dtype=np.float64, reset=True)
         if self.window > X.shape[0]:
             raise ValueError(
@@ -167,7 +168,7 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator, auto_wrap_output
                 f"{X.shape[0]}); expected a window of at most {X.shape[0]} rows."
             )
         if index is not None:
-            _check_increasing(index, "at fit")
+            check_increasing(index, "X")
         self.series_ = X.astype(np.float32)
         self.index_ = index
         return self
@@ -189,11 +190,11 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator, auto_wrap_output
             row ``k`` steps earlier, NaN where the history does not reach.
         """
         check_is_fitted(self)
-        X, labels = _rows_and_labels(X)
+        X, labels = rows_and_labels(X)
         rows = validate_data(self, X, dtype=np.float64, reset=False).astype(np.float32)
         if not self.continue_series:
             return _cut(rows, np.arange(rows.shape[0]), self.window)
-        if labels is not None and not _is_default_index(labels) and self.index_ is not None:
+        if labels is not None and not is_default_index(labels) and self.index_ is not None:
             positions, new_rows = self._locate_by_label(labels, rows)
         else:
             positions, new_rows = self._locate_without_labels(rows)
@@ -277,42 +278,18 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator, auto_wrap_output
 
     def _locate_by_label(self, labels, rows):
         """Positions of labelled rows in the fitted series extended by the new rows."""
-        _check_increasing(labels, "at transform")
-        fitted = self.index_
-        try:
-            is_new = np.asarray(labels > fitted[-1])
-        except TypeError:
-            raise ValueError(
-                f"X's index ({labels.dtype}) cannot be compared with the time labels "
-                f"the transformer was fitted on ({fitted.dtype}); expected labels of "
-                "the same kind, in time order."
-            ) from None
-        n_old = int(np.argmax(is_new)) if is_new.any() else len(labels)
-        old = fitted.get_indexer(labels[:n_old])
-        if (old < 0).any():
-            label = labels[:n_old][old < 0][0]
-            where = (
-                "before the start of the fitted series"
-                if label < fitted[0]
-                else "inside the fitted period, but no fitted row has it"
-            )
-            raise ValueError(
-                f"X has a row labelled {label!r}, {where} ({fitted[0]!r} .. "
-                f"{fitted[-1]!r}); expected labels of fitted rows, or labels after "
-                f"{fitted[-1]!r} for new rows."
-            )
-        differ = np.flatnonzero((rows[:n_old] != self.series_[old]).any(axis=1))
+        positions, n_fitted = locate(self.index_, labels)
+        fitted = positions[:n_fitted]
+        differ = np.flatnonzero((rows[:n_fitted] != self.series_[fitted]).any(axis=1))
         if differ.size:
             label = labels[differ[0]]
             raise ValueError(
-                f"X's row labelled {label!r} is a fitted row, but its values "
+                f"X's row labelled {day(label)} is a fitted row, but its values "
                 f"{rows[differ[0]].tolist()} are not the fitted ones "
-                f"{self.series_[old[differ[0]]].tolist()}; expected the fitted rows "
+                f"{self.series_[fitted[differ[0]]].tolist()}; expected the fitted rows "
                 "themselves (the same data, through the same scaler)."
             )
-        n_fitted = self.series_.shape[0]
-        positions = np.concatenate([old, n_fitted + np.arange(len(labels) - n_old)])
-        return positions, rows[n_old:]
+        return positions, rows[n_fitted:]
 
     def _locate_without_labels(self, rows):
         """Positions of unlabelled rows: the fitted series itself, or new rows after it."""
@@ -349,27 +326,6 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator, auto_wrap_output
                 f"got {input_features}, expected {list(fitted)}."
             )
         return input_features
-
-
-def _rows_and_labels(X):
-    """`X` as a table (a Series becomes one column) and its index, or None."""
-    if isinstance(X, pd.Series):
-        X = X.to_frame()
-    return X, X.index if isinstance(X, pd.DataFrame) else None
-
-
-def _is_default_index(index):
-    """Whether `index` is ``0 .. n - 1``, the index of rows that had none."""
-    return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
-
-
-def _check_increasing(index, when):
-    if not (index.is_monotonic_increasing and index.is_unique):
-        raise ValueError(
-            f"X's index {when} is not strictly increasing (unsorted or repeated "
-            "labels); expected rows in time order, one per time label: sort with "
-            "X.sort_index() and remove repeated labels."
-        )
 
 
 def _cut(series, positions, window):

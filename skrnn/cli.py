@@ -1,22 +1,41 @@
 """The ``skrnn`` command: parse the options, call :func:`skrnn.model_selection.compare`, report."""
 
 import argparse
+import functools
+import inspect
 import json
 import logging
 import os
 import sys
 
 # Keras is imported by the estimators, on first use: --help and argument errors stay fast.
-from skrnn.model_selection import BASELINES, FAMILIES, LINEAR, NAIVE, SEASONAL_NAIVE, _describe
+from skrnn import model_selection
+from skrnn._report import describe
+from skrnn.datasets import load_sp500, load_stock_csv
+from skrnn.forecasting import ConformalForecaster
+from skrnn.model_selection import BASELINES, FAMILIES, LINEAR, NAIVE, SEASONAL_NAIVE
 
+
+def _defaults(function):
+    """The defaults of `function`'s parameters, by name."""
+    parameters = inspect.signature(function).parameters.items()
+    return {name: p.default for name, p in parameters if p.default is not inspect.Parameter.empty}
+
+
+# The options of skrnn compare are parameters of compare, under the same names
+# (their `dest`): their defaults, and the defaults the help shows, are compare's.
+_COMPARE_DEFAULTS = _defaults(model_selection.compare)
 _COMPARE_DESCRIPTION = (
-    "The lecture's worked example as one honest scikit-learn flow. The last 25 % of the "
-    "series (in time) is the test period; on the rest, each model family is tuned over a "
-    "grid with time-series cross-validation (the scaler fitted on each training fold "
-    "only), the best of each is refitted, and everything, the naive forecast "
-    '"tomorrow = today" included, is evaluated on the test period.'
+    "The lecture's worked example as one honest scikit-learn flow. The last "
+    f"{100 * _COMPARE_DEFAULTS['test_size']:g} % of the series (in time) is the test "
+    "period; on the rest, each model family is tuned over a grid with time-series "
+    "cross-validation (the scaler fitted on each training fold only), the best of each is "
+    'refitted, and everything, the naive forecast "tomorrow = today" included, is '
+    "evaluated on the test period."
 )
-QUICK = dict(window=[5], units=[4], layers=[1], residual=[True], epochs=3, patience=2, splits=2)
+#: --quick: a tiny grid and a few epochs, by the names of compare's parameters.
+QUICK = dict(windows=[5], units=[4], layers=[1], residual=[True], epochs=3, patience=2, n_splits=2)
+_RESIDUAL = {"on": [True], "off": [False], "both": [True, False]}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -37,57 +56,72 @@ def _positive_int(text):
 
 
 def _residual_choices(text):
-    choices = {"on": [True], "off": [False], "both": [True, False]}
-    if text not in choices:
+    if text not in _RESIDUAL:
         raise argparse.ArgumentTypeError(f"expected on, off or both, got {text!r}")
-    return choices[text]
+    return _RESIDUAL[text]
+
+
+def _shown(value):
+    """A default as it is typed on the command line: ``5 20`` for a list."""
+    return " ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+
+
+def _shown_residual(value):
+    return next(name for name, choice in _RESIDUAL.items() if choice == list(value))
+
+
+def _add_compare_option(add, flags, flag, parameter, help, shown=_shown, **options):
+    """The option `flag` for compare's `parameter`, with compare's default (shown in the
+    help unless None); `flags` records it by the parameter's name."""
+    default = _COMPARE_DEFAULTS[parameter]
+    default = list(default) if isinstance(default, tuple) else default
+    if default is not None:
+        help = f"{help} (default: {shown(default)})"
+    options.setdefault("metavar", flag.removeprefix("--").replace("-", "_").upper())
+    add(flag, dest=parameter, default=default, help=help, **options)
+    flags[parameter] = flag, shown
 
 
 def _parser():
     parser = _Parser(prog="skrnn", description="Recurrent networks on a stock price series.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    compare = commands.add_parser(
+    command = commands.add_parser(
         "compare",
         help="tune and compare RNN, LSTM, peephole LSTM and GRU against the naive forecast",
         description=_COMPARE_DESCRIPTION,
     )
-    add = compare.add_argument
+    add, flags = command.add_argument, {}
+    option = functools.partial(_add_compare_option, add, flags)
     _add_data_arguments(add)
     add(
         "--out", default="results", help="folder for results.csv and the figures (default: results)"
     )
     add("--last", type=_positive_int, default=1000,
         help="use the last N rows of the series (default: 1000)")  # fmt: skip
-    add("--horizon", type=_positive_int, default=1, help="days ahead to forecast (default: 1)")
-    add("--models", nargs="+", choices=list(FAMILIES), default=list(FAMILIES),
-        help="model families to tune (default: all)")  # fmt: skip
-    add("--window", nargs="+", type=_positive_int, default=[5, 20],
-        help="window lengths to search (default: 5 20)")  # fmt: skip
-    add(
-        "--units", nargs="+", type=_positive_int, default=[16], help="units to search (default: 16)"
-    )
-    add("--layers", nargs="+", type=_positive_int, default=[1],
-        help="stacked layers to search (default: 1)")  # fmt: skip
-    add("--residual", type=_residual_choices, default=[True],
-        help="skip connection from the newest step: on, off or both (default: on)")  # fmt: skip
-    add("--season", type=_positive_int, metavar="M",
-        help="the series' season in rows (e.g. 12 for monthly data): adds the seasonal "
-        "naive forecast to the baselines")  # fmt: skip
-    add("--splits", type=_positive_int, default=3,
-        help="TimeSeriesSplit folds for the search (default: 3)")  # fmt: skip
-    add("--epochs", type=_positive_int, default=200, help="most epochs per fit (default: 200)")
-    add("--patience", type=_positive_int, default=10,
-        help="early-stopping patience in epochs (default: 10)")  # fmt: skip
-    add("--n-jobs", type=int, default=1,
-        help="processes for the fits, -1 for one per core (default: 1: each process "
-        "compiles every architecture once, so more processes than 1 pay off only for "
-        "large grids)")  # fmt: skip
-    add("--seed", type=int, default=0, help="random seed of every network (default: 0)")
+    option("--horizon", "horizon", "days ahead to forecast", type=_positive_int)
+    option("--models", "models", "model families to tune", nargs="+", choices=list(FAMILIES),
+           metavar=None)  # fmt: skip
+    option("--window", "windows", "window lengths to search", nargs="+", type=_positive_int)
+    option("--units", "units", "units to search", nargs="+", type=_positive_int)
+    option("--layers", "layers", "stacked layers to search", nargs="+", type=_positive_int)
+    option("--residual", "residual", "skip connection from the newest step: on, off or both",
+           type=_residual_choices, shown=_shown_residual)  # fmt: skip
+    option("--season", "season", "the series' season in rows (e.g. 12 for monthly data): "
+           "adds the seasonal naive forecast to the baselines", type=_positive_int,
+           metavar="M")  # fmt: skip
+    option("--splits", "n_splits", "TimeSeriesSplit folds for the search", type=_positive_int)
+    option("--epochs", "epochs", "most epochs per fit", type=_positive_int)
+    option("--patience", "patience", "early-stopping patience in epochs", type=_positive_int)
+    option("--n-jobs", "n_jobs", "processes for the fits, -1 for one per core (default: one: "
+           "each process compiles every architecture once, so more processes than one pay "
+           "off only for large grids)", type=int)  # fmt: skip
+    option("--seed", "random_state", "random seed of every network", type=int)
     add("--scheduler", metavar="ADDRESS",
         help="run the fits on the Dask cluster of this scheduler (tcp://host:8786), or "
         "'local' for one worker process per core on this machine; needs skrnn[dask]")  # fmt: skip
+    quick = " ".join(f"{flags[k][0]} {flags[k][1](v)}" for k, v in QUICK.items())
     add("--quick", action="store_true",
-        help="a tiny grid and a few epochs: a smoke run of the whole flow")  # fmt: skip
+        help=f"a smoke run of the whole flow: a tiny grid and a few epochs ({quick})")  # fmt: skip
     add("--save", metavar="DIR",
         help="keep each model, refitted with its errors for intervals, as DIR/<model>.skrnn "
         "for skrnn forecast")  # fmt: skip
@@ -98,10 +132,13 @@ def _parser():
 def _add_data_arguments(add):
     add("csv", nargs="?", help="a CSV of dated values: the lecture's or Yahoo! Finance's "
         "format, or any date,value file; default: the bundled S&P 500 closes")  # fmt: skip
-    add("--date-column", default="date", metavar="NAME",
-        help="the CSV's column of dates (default: date, or Date)")  # fmt: skip
+    columns = _defaults(load_stock_csv)
+    add("--date-column", default=columns["date_column"], metavar="NAME",
+        help=f"the CSV's column of dates (default: {columns['date_column']}, matched "
+        "ignoring case)")  # fmt: skip
     add("--value-column", metavar="NAME",
-        help="the CSV's column to forecast (default: closed_price, or Close)")  # fmt: skip
+        help=f"the CSV's column to forecast (default: {columns['price_column']}, or "
+        "Yahoo! Finance's Close)")  # fmt: skip
     add("--backend", choices=["jax", "tensorflow", "torch"],
         help="Keras backend of the networks (default: KERAS_BACKEND if set, else JAX if "
         "installed, else TensorFlow)")  # fmt: skip
@@ -109,8 +146,6 @@ def _add_data_arguments(add):
 
 def _read_data(args):
     """The series the options name: the CSV's, or the bundled S&P 500 closes."""
-    from skrnn.datasets import load_sp500, load_stock_csv
-
     if args.csv is None:
         return load_sp500()
     columns = {"date_column": args.date_column}
@@ -128,7 +163,7 @@ def _table(results):
     lines = [header, "-" * len(header)]
     for name, r in results.iterrows():
         lines.append(
-            f"{name:<16} {_describe(r.params):<40} {r.cv_rmse_mean:>9.2f} "
+            f"{name:<16} {describe(r.params):<40} {r.cv_rmse_mean:>9.2f} "
             f"{r.cv_rmse_std:>7.2f} {r.test_rmse:>10.2f} {r.test_mae:>8.2f} "
             f"{r.test_mape:>7.2f} {r.ratio_to_naive:>8.3f} {r.fit_seconds:>6.1f}  {r.verdict}"
         )
@@ -156,33 +191,18 @@ def _write(out, result):
 def compare(args):
     """Run the comparison the parsed `args` describe; returns its result."""
     from skrnn._cluster import dask_backend
-    from skrnn.model_selection import compare
+    from skrnn._time_labels import day
 
     if args.quick:
         args = argparse.Namespace(**{**vars(args), **QUICK})
     frame = _read_data(args).iloc[-args.last :]
+    options = {name: value for name, value in vars(args).items() if name in _COMPARE_DEFAULTS}
     with dask_backend(args.scheduler):
-        result = compare(
-            frame,
-            target=args.value_column,
-            horizon=args.horizon,
-            models=args.models,
-            windows=args.window,
-            units=args.units,
-            layers=args.layers,
-            residual=args.residual,
-            season=args.season,
-            n_splits=args.splits,
-            epochs=args.epochs,
-            patience=args.patience,
-            random_state=args.seed,
-            n_jobs=args.n_jobs,
-            verbose=1,
-        )
-    days, test = frame.index[: len(frame) - args.horizon], result.predictions.index
-    train = days[: len(days) - len(test)]
-    print(f"{len(days)} rows; tuning on {train[0].date()} .. {train[-1].date()}, "
-          f"testing on {test[0].date()} .. {test[-1].date()}", flush=True)  # fmt: skip
+        result = model_selection.compare(frame, target=args.value_column, verbose=1, **options)
+    # The split compare used, by the days forecast (the dates of the predictions).
+    train, test = result.train_dates, result.test_dates
+    print(f"{len(frame)} rows; tuning on {day(train[0])} .. {day(train[-1])}, "
+          f"testing on {day(test[0])} .. {day(test[-1])} (days forecast)", flush=True)  # fmt: skip
     print(_table(result.results))
     _write(args.out, result)
     print(f"wrote results.csv, learning_history.png and predictions.png to {args.out}")
@@ -229,8 +249,9 @@ def _add_forecast_parser(commands):
     add("--horizon", type=_positive_int, metavar="H",
         help="forecast up to this many days ahead, a horizon the model was trained for "
         "(default: all of them)")  # fmt: skip
-    add("--level", nargs="+", type=_percentage, default=[80.0, 95.0], metavar="P",
-        help="interval levels in percent (default: 80 95)")  # fmt: skip
+    level = list(_defaults(ConformalForecaster.predict_interval)["level"])
+    add("--level", nargs="+", type=_percentage, default=level, metavar="P",
+        help=f"interval levels in percent (default: {_shown(level)})")  # fmt: skip
     add("--out", default="results", metavar="DIR",
         help="folder for forecast.csv and forecast.png (default: results)")  # fmt: skip
 
@@ -241,18 +262,18 @@ def _save_models(args, frame, result):
     from sklearn.model_selection import TimeSeriesSplit
 
     from skrnn.datasets import make_forecast_xy
-    from skrnn.forecasting import ConformalForecaster, save_model
+    from skrnn.forecasting import save_model
 
     X, y = make_forecast_xy(frame, horizon=args.horizon)
-    n_train = len(X) - len(result.predictions)
+    n_train = len(result.train_dates)
     os.makedirs(args.save, exist_ok=True)
-    print(f"saving the models to {args.save}: each is refitted on the {args.splits} folds "
+    print(f"saving the models to {args.save}: each is refitted on the {args.n_splits} folds "
           "for the errors its intervals come from", flush=True)  # fmt: skip
     for name, pipeline in result.estimators.items():
         forecaster = ConformalForecaster(
             clone(pipeline),
             horizon=args.horizon,
-            cv=TimeSeriesSplit(n_splits=args.splits),
+            cv=TimeSeriesSplit(n_splits=args.n_splits),
             n_jobs=args.n_jobs,
         ).fit(X.iloc[:n_train], y.iloc[:n_train])
         path = save_model(forecaster, os.path.join(args.save, f"{_MODEL_FILES[name]}.skrnn"))
@@ -260,25 +281,25 @@ def _save_models(args, frame, result):
 
 
 def _forecast_lines(table):
-    from skrnn._conformal import _day
+    from skrnn._time_labels import day
 
     levels = [c.removeprefix("lower_") for c in table.columns if c.startswith("lower_")]
     header = f"{'date':<10} {'horizon':>7} {'forecast':>10}" + "".join(
         f" {level + ' % lower':>12} {level + ' % upper':>12}" for level in levels
     )
     lines = [header, "-" * len(header)]
-    for day, row in table.iterrows():
+    for date, row in table.iterrows():
         bounds = "".join(
             f" {row[f'lower_{level}']:>12.2f} {row[f'upper_{level}']:>12.2f}" for level in levels
         )
-        lines.append(f"{_day(day):<10} {int(row.horizon):>7} {row.forecast:>10.2f}{bounds}")
+        lines.append(f"{day(date):<10} {int(row.horizon):>7} {row.forecast:>10.2f}{bounds}")
     return "\n".join(lines)
 
 
 def forecast(args):
     """Forecast with the saved model the parsed `args` name; returns the forecast table."""
-    from skrnn._conformal import _day
-    from skrnn.forecasting import ConformalForecaster, load_model
+    from skrnn._time_labels import day
+    from skrnn.forecasting import load_model
     from skrnn.plotting import plot_forecast
 
     model = load_model(args.model)
@@ -299,9 +320,9 @@ def forecast(args):
     table = model.forecast(frame, level=args.level)
     if args.horizon is not None:
         table = table[table["horizon"] <= args.horizon]
-    last = _day(frame.index[-1])
+    last = day(frame.index[-1])
     print(f"{args.model}: forecasts from the prices up to {last} (model trained up to "
-          f"{_day(model.training_end_)})")  # fmt: skip
+          f"{day(model.training_end_)})")  # fmt: skip
     print(_forecast_lines(table))
     os.makedirs(args.out, exist_ok=True)
     table.to_csv(os.path.join(args.out, "forecast.csv"))
@@ -318,8 +339,9 @@ def _start_backend(name):
     compiled programs on disk so that later runs and worker processes reuse them."""
     from skrnn._backend import enable_compilation_cache, select_backend
 
-    # TensorFlow's C++ start-up chatter is noise on a command line; SciKeras
-    # imports TensorFlow even on another backend, so this comes before any import.
+    # TensorFlow's logs are noise on a command line; SciKeras imports TensorFlow even
+    # on another backend, so this comes before any import. Its start-up lines, which
+    # no setting silences, are filtered out of the output (main).
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     logging.getLogger("tensorflow").setLevel(logging.ERROR)
 
@@ -332,10 +354,13 @@ def _start_backend(name):
 
 def main(argv=None):
     """Entry point of the ``skrnn`` command; returns the exit status."""
+    from skrnn._quiet import without_tensorflow_chatter
+
     args = _parser().parse_args(argv)
     try:
         _start_backend(args.backend)
-        {"compare": compare, "forecast": forecast}[args.command](args)
+        with without_tensorflow_chatter():
+            {"compare": compare, "forecast": forecast}[args.command](args)
     except (ValueError, OSError) as exc:
         message = " ".join(str(exc).split())
         print(f"skrnn {args.command}: error: {message}", file=sys.stderr)

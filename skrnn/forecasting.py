@@ -20,15 +20,15 @@ days, no further.
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from skrnn._conformal import (
-    ConformalForecaster,
-    _check_window_labels,
-    _forecast_table,
-    _rows_to_forecast_from,
-    _window_transformers,
+from skrnn._conformal import ConformalForecaster
+from skrnn._forecast_tables import (
+    check_window_labels,
+    forecast_table,
+    rows_to_forecast_from,
+    window_transformers,
 )
 from skrnn._persistence import load_model, save_model
-from skrnn.datasets._forecast import _check_horizons
+from skrnn._validation import check_horizons
 
 __all__ = ["ConformalForecaster", "forecast", "load_model", "save_model"]
 
@@ -106,7 +106,7 @@ def forecast(estimator, frame, *, horizon=1, freq=None):
     2019-01-01        1   2506.85
     2019-01-02        2   2506.85
     """
-    horizons, _ = _check_horizons(horizon)
+    horizons, _ = check_horizons(horizon)
     check_is_fitted(estimator)
     columns = getattr(estimator, "feature_names_in_", None)
     if columns is None:
@@ -114,11 +114,11 @@ def forecast(estimator, frame, *, horizon=1, freq=None):
             f"{type(estimator).__name__} was fitted without column names; expected a "
             "model fitted on a DataFrame, as make_forecast_xy returns X."
         )
-    _check_window_labels(estimator)
-    transformers = _window_transformers(estimator)
+    check_window_labels(estimator)
+    transformers = window_transformers(estimator)
     # Without windows, each row is read on its own: today's row is enough.
     training_end = transformers[0].index_[-1] if transformers else None
-    rows = _rows_to_forecast_from(frame, columns, training_end)
+    rows = rows_to_forecast_from(frame, columns, training_end)
     point = np.asarray(estimator.predict(rows), dtype=np.float64)
     outputs = 1 if point.ndim == 1 else point.shape[1]
     if outputs != len(horizons):
@@ -127,4 +127,4 @@ def forecast(estimator, frame, *, horizon=1, freq=None):
             f"names {len(horizons)}; expected the horizon(s) the model was trained for, "
             "as given to make_forecast_xy."
         )
-    return _forecast_table(frame.index, horizons, point, None, [], freq)
+    return forecast_table(frame.index, horizons, point, None, [], freq)

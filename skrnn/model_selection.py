@@ -8,10 +8,7 @@ refitted on all training rows, and every model, the naive forecast "tomorrow =
 today" included, is scored on the test period.
 """
 
-import contextlib
-import logging
 import math
-import sys
 import time
 from numbers import Integral
 
@@ -28,6 +25,9 @@ from sklearn.model_selection import ParameterGrid, TimeSeriesSplit
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils import Bunch
+
+from skrnn._quiet import quiet_tensorflow
+from skrnn._report import Progress, describe
 
 __all__ = ["compare"]
 
@@ -188,8 +188,17 @@ def compare(
         estimators : dict of str to Pipeline
             Per model, the chosen pipeline refitted on all training rows.
         predictions : pandas.DataFrame
-            The test period, indexed by date: ``y_true`` and one column of
-            predictions per model.
+            The test period, indexed by the day each forecast is for
+            (``horizon`` rows after the day it is made, so the last is the
+            series' last day): ``y_true`` and one column of predictions per
+            model.
+        train_dates : pandas.Index
+            The days the training rows forecast, from ``horizon`` rows after
+            the series' first day: tuning and refits learn from the series up
+            to the last of them.
+        test_dates : pandas.Index
+            The days forecast in the test period, the index of `predictions`:
+            the days after the last of `train_dates`, to the end of the series.
 
     Raises
     ------
@@ -217,6 +226,10 @@ def compare(
     1.0
     >>> result.predictions.shape  # the last 25 % of 119 forecast days
     (29, 4)
+    >>> result.train_dates[[0, -1]].strftime("%Y-%m-%d").tolist()
+    ['2018-07-12', '2018-11-15']
+    >>> result.test_dates[[0, -1]].strftime("%Y-%m-%d").tolist()  # up to the last day
+    ['2018-11-16', '2018-12-31']
     """
     from skrnn.datasets import make_forecast_xy
 
@@ -232,13 +245,15 @@ def compare(
     n_train = _n_train(len(X), test_size, n_splits, longest_window=longest)
     X_train, y_train = X.iloc[:n_train], y.iloc[:n_train]
     X_test, y_test = X.iloc[n_train:], y.iloc[n_train:]
+    # Pair t forecasts the day `horizon` rows after it: the day its prices are dated by.
+    days_forecast = frame.index[horizon:]
 
     pipelines, candidates = _models(
         models, grid, horizon=horizon, season=season, epochs=epochs, patience=patience,
         significance=significance, seed=random_state,
     )  # fmt: skip
     folds = list(TimeSeriesSplit(n_splits=n_splits).split(X_train))
-    progress = _Progress(sum(len(c) * n_splits + 1 for c in candidates.values()), verbose)
+    progress = Progress(sum(len(c) * n_splits + 1 for c in candidates.values()), verbose)
     if verbose:
         progress.say(f"{len(pipelines)} models, {progress.total} fits in all")
     parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
@@ -256,7 +271,7 @@ def compare(
     ]
     for (name, i, k), rmse in parallel(tasks):
         fold_rmse[name][i, k] = rmse
-        progress.report(f"{name} {_describe(candidates[name][i])}: fold RMSE {rmse:.2f}")
+        progress.report(f"{name} {describe(candidates[name][i])}: fold RMSE {rmse:.2f}")
 
     best = {name: int(np.argmin(scores.mean(axis=1))) for name, scores in fold_rmse.items()}
     estimators, fit_seconds = {}, {}
@@ -271,18 +286,18 @@ def compare(
 
     predictions = pd.DataFrame(
         {"y_true": y_test.to_numpy(), **{n: e.predict(X_test) for n, e in estimators.items()}},
-        index=X_test.index,
+        index=days_forecast[n_train:],
     )
     cv_results = {name: _cv_table(candidates[name], fold_rmse[name]) for name in pipelines}
     results = _results_table(predictions, cv_results, best, fit_seconds, horizon)
     return Bunch(
-        results=results, cv_results=cv_results, estimators=estimators, predictions=predictions
+        results=results,
+        cv_results=cv_results,
+        estimators=estimators,
+        predictions=predictions,
+        train_dates=days_forecast[:n_train],
+        test_dates=predictions.index,
     )
-
-
-def _describe(params):
-    """``"window=5 units=16 ..."``: a candidate's grid values, as the report prints them."""
-    return " ".join(f"{k}={v}" for k, v in params.items()) or "-"
 
 
 def _grid(models, **grid):
@@ -375,7 +390,7 @@ def _with_params(pipeline, params):
 def _fit_and_score(key, pipeline, params, data, fold):
     """Fit a candidate on a training fold of ``data = (X, y)``; its RMSE on the test fold."""
     (X, y), (train, test) = data, fold
-    with _quiet_tensorflow():
+    with quiet_tensorflow():
         model = _with_params(pipeline, params).fit(X.iloc[train], y.iloc[train])
         return key, root_mean_squared_error(y.iloc[test], model.predict(X.iloc[test]))
 
@@ -383,23 +398,10 @@ def _fit_and_score(key, pipeline, params, data, fold):
 def _refit(name, pipeline, params, data):
     """The chosen candidate fitted on all ``data = (X, y)``, and the seconds it took."""
     X, y = data
-    with _quiet_tensorflow():
+    with quiet_tensorflow():
         start = time.perf_counter()
         model = _with_params(pipeline, params).fit(X, y)
         return name, model, time.perf_counter() - start
-
-
-@contextlib.contextmanager
-def _quiet_tensorflow():
-    """Keep TensorFlow's Python warnings (one per retraced function of a new model,
-    harmless here) out of the output of a fit, wherever it runs; errors still show."""
-    logger = logging.getLogger("tensorflow")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 def _cv_table(candidates, fold_rmse):
@@ -458,28 +460,3 @@ def _against_naive(predictions, name, horizon):
 def _plain(value):
     """A NumPy scalar as the Python value it holds (for printing and JSON)."""
     return value.item() if isinstance(value, np.generic) else value
-
-
-class _Progress:
-    """``[done/total mm:ss] message`` lines on standard error, counted by the caller."""
-
-    def __init__(self, total, verbose):
-        self.total, self.verbose = total, verbose
-        self.done, self.start = 0, time.monotonic()
-
-    def report(self, message):
-        self.done += 1
-        if self.verbose:
-            self.say(message, count=True)
-
-    def say(self, message, count=False):
-        if count:
-            clock = _clock(time.monotonic() - self.start)
-            message = f"[{self.done:>{len(str(self.total))}}/{self.total} {clock}] {message}"
-        print(message, file=sys.stderr, flush=True)
-
-
-def _clock(seconds):
-    """Elapsed whole seconds as ``mm:ss`` (minutes past 59 keep counting)."""
-    minutes, seconds = divmod(int(seconds), 60)
-    return f"{minutes:02d}:{seconds:02d}"

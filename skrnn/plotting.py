@@ -280,7 +280,11 @@ default=None
         The x values, e.g. the test period's dates. None uses the index of a
         pandas `y_true`, else the time steps 0, 1, ... When the x values are
         dates, the x axis is labelled "date" and its tick labels are rotated;
-        otherwise it is labelled "time step".
+        otherwise it is labelled "time step". A value is drawn at the day it
+        is for: the ``predictions`` of
+        :func:`~skrnn.model_selection.compare` are indexed so, while the ``y``
+        of :func:`~skrnn.datasets.make_forecast_xy` is indexed by the day a
+        forecast is made (pass the days forecast here).
 
     title : str, default="Predictions on the test period"
         The figure's title.

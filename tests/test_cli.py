@@ -1,5 +1,11 @@
 """The ``skrnn compare`` command, end to end on a small CSV and on bad input."""
 
+import contextlib
+import importlib.util
+import inspect
+import io
+import os
+import re
 import subprocess
 import sys
 
@@ -8,6 +14,7 @@ import pandas as pd
 import pytest
 
 from skrnn.cli import main
+from skrnn.model_selection import compare
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -25,20 +32,23 @@ def _write_lecture_csv(path, n_rows, seed=0):
 
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
+    """The quick run's exit status, output folder and what it printed on stdout."""
     folder = tmp_path_factory.mktemp("compare")
     csv = _write_lecture_csv(folder / "nikkei_stock_price.csv", 244)
     out = folder / "results"
-    return main(["compare", str(csv), "--quick", "--out", str(out)]), out
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        status = main(["compare", str(csv), "--quick", "--out", str(out)])
+    return status, out, printed.getvalue()
 
 
 def test_quick_run_succeeds(quick_run):
-    status, _ = quick_run
+    status, _, _ = quick_run
     assert status == 0
 
 
-def test_quick_run_prints_the_table(quick_run, capsys):
-    # The module-scoped run printed before this test: re-read its CSV instead.
-    _, out = quick_run
+def test_quick_run_writes_the_table_to_csv(quick_run):
+    _, out, _ = quick_run
     table = pd.read_csv(out / "results.csv")
     assert list(table["name"]) == ["naive", "linear", "RNN", "LSTM", "LSTM (peephole)", "GRU"]
     assert table.loc[0, "ratio_to_naive"] == pytest.approx(1.0)
@@ -46,8 +56,35 @@ def test_quick_run_prints_the_table(quick_run, capsys):
     assert (table["test_rmse"] > 0).all()
 
 
+def test_quick_run_prints_the_split_and_the_table(quick_run):
+    _, out, printed = quick_run
+    split, header, rule, *rows, wrote = printed.splitlines()
+    # 244 business days from 2021-05-06: 243 pairs, 183 to tune, 60 to test.
+    days = pd.bdate_range("2021-05-06", periods=244)
+    assert split == (
+        f"244 rows; tuning on {days[1].date()} .. {days[183].date()}, "
+        f"testing on {days[184].date()} .. {days[-1].date()} (days forecast)"
+    )
+    assert header.split() == [
+        "model", "best", "parameters", "CV", "RMSE", "±", "std", "test", "RMSE", "MAE",
+        "MAPE", "%", "/", "naive", "fit", "s", "Diebold-Mariano", "test",
+    ]  # fmt: skip
+    assert set(rule) == {"-"} and len(rule) == len(header)
+    table = pd.read_csv(out / "results.csv", index_col="name")
+    assert [row[:16].strip() for row in rows] == list(table.index)
+    for row, (name, result) in zip(rows, table.iterrows(), strict=True):
+        numbers = row[57:].split()[:7]
+        assert numbers == [
+            f"{result.cv_rmse_mean:.2f}", f"{result.cv_rmse_std:.2f}",
+            f"{result.test_rmse:.2f}", f"{result.test_mae:.2f}", f"{result.test_mape:.2f}",
+            f"{result.ratio_to_naive:.3f}", f"{result.fit_seconds:.1f}",
+        ], name  # fmt: skip
+        assert row.endswith(result.verdict)
+    assert wrote == f"wrote results.csv, learning_history.png and predictions.png to {out}"
+
+
 def test_quick_run_writes_the_two_figures(quick_run):
-    _, out = quick_run
+    _, out, _ = quick_run
     for name in ("learning_history.png", "predictions.png"):
         data = (out / name).read_bytes()
         assert data.startswith(PNG_SIGNATURE) and len(data) > 10_000
@@ -63,6 +100,27 @@ def test_table_and_progress_on_the_terminal(tmp_path, capsys):
     assert "test RMSE" in captured.out and "GRU" in captured.out and "naive" in captured.out
     assert "[9/9 " in captured.err  # naive, linear and GRU: 2 folds and a refit each
     assert "GRU window=5 units=4 layers=1 residual=True" in captured.err
+
+
+def test_compare_options_take_compare_s_defaults_and_show_them(capsys):
+    from skrnn.cli import _parser
+
+    parameters = inspect.signature(compare).parameters
+    args = vars(_parser().parse_args(["compare"]))
+    passed = {name: value for name, value in args.items() if name in parameters}
+    assert {"horizon", "models", "windows", "units", "n_splits", "epochs", "random_state"} <= set(
+        passed
+    )
+    with pytest.raises(SystemExit):
+        main(["compare", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    for name, value in passed.items():
+        default = parameters[name].default
+        assert value == (list(default) if isinstance(default, tuple) else default), name
+        if name not in ("residual", "season", "n_jobs"):  # shown in words, or not at all
+            listed = " ".join(map(str, default)) if isinstance(default, tuple) else default
+            assert f"(default: {listed})" in shown, name
+    assert f"The last {100 * parameters['test_size'].default:g} % of the series" in shown
 
 
 def _one_line_error(captured):
@@ -223,3 +281,59 @@ def test_backend_option_names_an_installed_backend(tmp_path, capsys, monkeypatch
     assert status == 1
     assert err.count("\n") == 1 and err.startswith("skrnn compare: error: ")
     assert repr(other) in err
+
+
+# Any line TensorFlow (or absl, oneDNN, CUDA) writes: absl's prefix, or their names.
+TENSORFLOW_LINE = re.compile(r"^[IWEF]\d{4} |absl|oneDNN|cuda|cuInit|TensorFlow|tensorflow", re.M)
+BACKENDS = [b for b in ("jax", "tensorflow") if importlib.util.find_spec(b)]
+
+
+def _run_quietly(argv, backend):
+    """The command's output, stdout then stderr, run as a user runs it on `backend`."""
+    env = {**os.environ, "KERAS_BACKEND": backend}
+    env.pop("TF_CPP_MIN_LOG_LEVEL", None)  # the command must not need it
+    result = subprocess.run(
+        [sys.executable, "-m", "skrnn.cli", *argv], capture_output=True, text=True, env=env
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "wrote " in result.stdout, output
+    return output
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_compare_prints_no_tensorflow_line(tmp_path, backend):
+    import keras
+
+    csv = _write_lecture_csv(tmp_path / "prices.csv", 150)
+    # On the suite's backend, two worker processes, which import TensorFlow too.
+    n_jobs = "2" if backend == keras.backend.backend() else "1"
+    argv = ["compare", str(csv), "--quick", "--models", "gru", "--n-jobs", n_jobs]
+    output = _run_quietly([*argv, "--out", str(tmp_path)], backend)
+    assert TENSORFLOW_LINE.findall(output) == [], output
+    assert "[9/9 " in output
+
+
+def test_forecast_prints_no_tensorflow_line(saved_models, tmp_path):
+    import keras
+
+    _, csv, models = saved_models
+    argv = ["forecast", str(csv), "--model", str(models / "gru.skrnn"), "--out", str(tmp_path)]
+    output = _run_quietly(argv, keras.backend.backend())
+    assert TENSORFLOW_LINE.findall(output) == [], output
+
+
+def test_the_filter_passes_on_what_is_not_tensorflow_chatter(capfd):
+    from skrnn._quiet import without_tensorflow_chatter
+
+    lines = [
+        "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR",
+        "I0000 00:00:1796524853.201843    7390 port.cc:153] oneDNN custom operations are on.",
+        "E0000 00:00:1796525559.257736   13962 cuda_platform.cc:52] failed call to cuInit: x",
+        "E0000 00:00:1796525559.257736   13962 some_op.cc:52] a real error",
+        "Traceback (most recent call last):",
+    ]
+    with without_tensorflow_chatter():
+        for line in lines:
+            os.write(2, f"{line}\n".encode())
+    assert capfd.readouterr().err.splitlines() == lines[3:]

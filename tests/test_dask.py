@@ -29,11 +29,12 @@ from skrnn.cli import _table as cli_table
 from skrnn.cli import main
 from skrnn.datasets import load_sp500, make_forecast_xy
 from skrnn.model_selection import compare
+from tests._tiny import TINY_COMPARE
 
 pytestmark = pytest.mark.dask
 
-OPTIONS = dict(models=["gru"], windows=[3], units=[3], layers=[1], epochs=2, patience=1)
-N_SPLITS = 2
+OPTIONS = dict(TINY_COMPARE, models=["gru"], windows=[3])
+N_SPLITS = OPTIONS["n_splits"]
 
 
 @pytest.fixture(scope="module")
@@ -60,13 +61,13 @@ def frame():
 @pytest.fixture(scope="module")
 def local_compare(frame):
     """The comparison run in this process, the reference of every run on a cluster."""
-    return compare(frame, n_splits=N_SPLITS, **OPTIONS)
+    return compare(frame, **OPTIONS)
 
 
 @pytest.fixture(scope="module")
 def dask_compare(client, frame):
     with joblib.parallel_config(backend="dask", client=client):
-        return compare(frame, n_splits=N_SPLITS, **OPTIONS)
+        return compare(frame, **OPTIONS)
 
 
 def _search(local_compare):
@@ -93,7 +94,7 @@ def _compare_fold_rmse(result):
 @pytest.fixture(scope="module")
 def train(frame, local_compare):
     X, y = make_forecast_xy(frame)
-    n_train = len(X) - len(local_compare.predictions)
+    n_train = len(local_compare.train_dates)
     return X.iloc[:n_train], y.iloc[:n_train]
 
 
@@ -129,7 +130,7 @@ def test_progress_of_fits_on_dask_is_counted_here(client, frame, capsys):
 def test_fitted_pipelines_travel_to_and_from_workers(client, frame, dask_compare):
     # The refitted pipelines were fitted on the workers and pickled back.
     X, _ = make_forecast_xy(frame)
-    X_test = X.loc[dask_compare.predictions.index]
+    X_test = X.iloc[-len(dask_compare.test_dates) :]
     fitted = dask_compare.estimators["GRU"]
     here = fitted.predict(X_test)
     assert_array_equal(here, dask_compare.predictions["GRU"])
@@ -181,7 +182,7 @@ def _kill_a_busy_worker_while(client, run):
 def test_a_lost_worker_loses_no_fit_of_compare(client, frame, local_compare):
     def run():
         with joblib.parallel_config(backend="dask", client=client):
-            return compare(frame, n_splits=N_SPLITS, **OPTIONS)
+            return compare(frame, **OPTIONS)
 
     result = _kill_a_busy_worker_while(client, run)
     for name in ("naive", "GRU"):
@@ -225,9 +226,12 @@ def test_compare_command_on_a_local_cluster_prints_the_table_of_one_process(
     tmp_path, frame, local_compare, capsys
 ):
     csv = _write_csv(tmp_path / "prices.csv", frame)
-    grid = ["--window", "3", "--units", "3", "--layers", "1", "--splits", str(N_SPLITS)]
-    training = ["--epochs", "2", "--patience", "1", "--models", "gru"]
-    argv = ["compare", str(csv), *grid, *training, "--scheduler", "local"]
+    options = {"--window": "windows", "--units": "units", "--layers": "layers",
+               "--splits": "n_splits", "--epochs": "epochs", "--patience": "patience",
+               "--models": "models"}  # fmt: skip
+    values = {flag: OPTIONS[name] for flag, name in options.items()}
+    grid = [str(v) for flag, value in values.items() for v in [flag, *np.atleast_1d(value)]]
+    argv = ["compare", str(csv), *grid, "--scheduler", "local"]
     assert main([*argv, "--out", str(tmp_path)]) == 0
     captured = capsys.readouterr()
     expected = cli_table(local_compare.results).splitlines()

@@ -11,7 +11,10 @@ import inspect
 import numpydoc.validate
 import pytest
 
+import skrnn
 from tests.test_docs import PUBLIC_MODULES
+
+PUBLIC_NAMES = skrnn.__all__
 
 # Checks skrnn does not follow, each with the reason (numpydoc's codes).
 IGNORED = {
@@ -34,6 +37,19 @@ def _overrides_keras(cls, attr):
     )
 
 
+def _owner(cls, attr):
+    """The class of `cls`'s method resolution order that defines `attr`."""
+    return next(base for base in cls.__mro__ if attr in vars(base))
+
+
+def _public_methods(cls):
+    """``(name, owner)`` of every public method of `cls`, inherited ones included."""
+    for attr in sorted(dir(cls)):
+        if attr.startswith("_") or not callable(getattr(cls, attr, None)):
+            continue
+        yield attr, _owner(cls, attr)
+
+
 def _import_paths():
     for module_name in PUBLIC_MODULES:
         module = importlib.import_module(module_name)
@@ -43,11 +59,10 @@ def _import_paths():
             yield path, None
             if not inspect.isclass(obj):
                 continue
-            for attr, member in sorted(vars(obj).items()):
-                # Methods skrnn writes; scikit-learn generates set_*_request itself.
-                if attr.startswith("_") or not callable(getattr(obj, attr)):
-                    continue
-                if not getattr(member, "__module__", "").startswith("skrnn"):
+            for attr, owner in _public_methods(obj):
+                # Methods skrnn writes, inherited from its own bases too; scikit-learn's
+                # own (get_params, get_metadata_routing) are documented by scikit-learn.
+                if not owner.__module__.startswith("skrnn"):
                     continue
                 skip = KERAS_OWN if _overrides_keras(obj, attr) else None
                 yield f"{path}.{attr}", skip
@@ -64,3 +79,27 @@ def test_docstring(import_path):
     result = numpydoc.validate.validate(import_path)
     errors = [f"{code}: {message}" for code, message in result["errors"] if code not in IGNORED]
     assert not errors, f"{import_path}:\n" + "\n".join(errors)
+
+
+def test_inherited_methods_are_validated():
+    paths = dict(_import_paths())
+    for method in ("fit", "predict", "partial_fit", "score"):
+        assert f"skrnn._recurrent.LSTMRegressor.{method}" in paths
+    assert "skrnn._window.SlidingWindowTransformer.transform" in paths
+
+
+@pytest.mark.parametrize(
+    "name", [name for name in PUBLIC_NAMES if inspect.isclass(getattr(skrnn, name, None))]
+)
+def test_no_public_member_comes_from_scikeras(name):
+    cls = getattr(skrnn, name)
+    from_scikeras = [
+        attr
+        for attr in dir(cls)
+        if not attr.startswith("_")
+        and hasattr(cls, attr)
+        and _owner(cls, attr).__module__.startswith("scikeras")
+    ]
+    assert from_scikeras == []
+    instance = cls()
+    assert [attr for attr in dir(instance) if not hasattr(instance, attr)] == []

@@ -9,8 +9,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from skrnn import GRURegressor, LSTMRegressor, RNNRegressor, SlidingWindowTransformer, _engine
-
-TINY = dict(units=4, layers=1, epochs=3, batch_size=16, random_state=0)
+from tests._tiny import TINY
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +53,22 @@ def test_a_model_of_another_architecture_predicts_what_it_computes(data):
     reg = LSTMRegressor(**TINY).fit(X, y)
     reg.model_ = LSTMRegressor(**dict(TINY, units=6)).fit(X, y).model_
     assert_allclose(reg.predict(X), _network_output(reg, X), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("change", [dict(units=6), dict(layers=2), dict(residual=False)])
+def test_after_set_params_the_fitted_network_keeps_its_own_program(data, change):
+    X, y = data
+    reg = LSTMRegressor(**TINY).fit(X, y)
+    fitted_params = reg.model_.count_params()
+    expected = reg.predict(X)
+    reg.set_params(**change)
+    _engine._idle.clear()  # the next call builds the program anew
+    assert_allclose(reg.predict(X), expected, rtol=1e-6)
+    reg.partial_fit(X, y)  # trains the fitted network, not the one the parameters describe
+    assert reg.model_.count_params() == fitted_params
+    assert_allclose(reg.predict(X), _network_output(reg, X), rtol=1e-5, atol=1e-6)
+    (programs,) = _engine._idle.values()
+    assert [v.shape for v in programs[0].template.weights] == [v.shape for v in reg.model_.weights]
 
 
 def test_a_fit_does_not_depend_on_an_earlier_fit_of_the_architecture(data):
@@ -168,7 +183,8 @@ def test_backends_without_a_program_train_through_keras(keras_program_only, data
             significance=None,
         )
     ).fit(X, y)
-    assert all(type(p) is _engine._KerasProgram for ps in _engine._idle.values() for p in ps)
+    programs = [p for ps in _engine._idle.values() for p in ps]
+    assert programs and all(type(p) is _engine._KerasProgram for p in programs)
     n_val = round(0.25 * len(X))
     scaled_error = (reg.predict(X[-n_val:]) - y[-n_val:]) / y.std()
     assert reg.best_epoch_ == 1 + int(np.argmin(reg.history_["val_loss"]))

@@ -291,7 +291,7 @@ def test_predict_interval_refuses_a_day_inside_the_training_period_it_never_saw(
     X = pd.DataFrame(
         {"closed_price": [2000.0]}, index=pd.DatetimeIndex(["2017-07-04"], name="date")
     )
-    with pytest.raises(ValueError, match="2017-07-04, which is not a training day"):
+    with pytest.raises(ValueError, match="labelled 2017-07-04, inside the fitted period"):
         forecaster.predict_interval(X)
 
 

@@ -9,8 +9,7 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
 from skrnn.datasets import make_forecast_xy
 from skrnn.model_selection import compare
-
-TINY = dict(units=[3], layers=[1], epochs=2, patience=1, n_splits=2)
+from tests._tiny import TINY_COMPARE
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +22,7 @@ def frame():
 
 @pytest.fixture(scope="module")
 def result(frame):
-    return compare(frame, models=["gru"], windows=[3, 5], **TINY)
+    return compare(frame, models=["gru"], windows=[3, 5], **TINY_COMPARE)
 
 
 def test_results_have_one_row_per_model(result):
@@ -41,13 +40,35 @@ def test_results_have_one_row_per_model(result):
     assert set(table.loc["GRU", "params"]) == {"window", "units", "layers", "residual"}
 
 
-def test_test_period_is_the_last_quarter_with_its_dates(result, frame):
+def test_test_period_is_the_last_quarter_dated_by_the_day_forecast(result, frame):
     predictions = result.predictions
     X, y = make_forecast_xy(frame)
     n_test = len(X) - int(np.ceil(0.75 * len(X)))
-    assert predictions.index.equals(X.index[-n_test:])
+    assert predictions.index.equals(frame.index[-n_test:])
     assert_array_equal(predictions["y_true"], y.iloc[-n_test:])
+    # Each true value is the series' value on the day its row is dated by.
+    assert_array_equal(predictions["y_true"], frame["closed_price"].loc[predictions.index])
     assert list(predictions.columns) == ["y_true", "naive", "linear", "GRU"]
+
+
+def test_the_split_is_returned_as_the_days_forecast(result, frame):
+    n_train = int(np.ceil(0.75 * (len(frame) - 1)))
+    assert result.train_dates.equals(frame.index[1 : n_train + 1])
+    assert result.test_dates.equals(result.predictions.index)
+    assert result.test_dates[0] > result.train_dates[-1]
+    assert len(result.train_dates) + len(result.test_dates) == len(frame) - 1
+
+
+@pytest.mark.parametrize("horizon", [1, 5])
+def test_the_last_prediction_is_of_the_series_last_day_for_every_horizon(frame, horizon):
+    result = compare(frame, horizon=horizon, models=[], windows=[3], n_splits=2)
+    predictions = result.predictions
+    assert predictions.index[-1] == frame.index[-1]
+    assert result.train_dates[0] == frame.index[horizon]
+    assert_array_equal(predictions["y_true"], frame["closed_price"].loc[predictions.index])
+    # The naive forecast of a day is the value `horizon` rows before it.
+    made = frame.index[frame.index.get_indexer(predictions.index) - horizon]
+    assert_allclose(predictions["naive"], frame["closed_price"].loc[made], rtol=1e-6)
 
 
 def test_scores_are_computed_from_the_predictions(result):
@@ -86,7 +107,7 @@ def test_cv_scores_equal_a_grid_search_of_the_same_pipelines(result, frame):
 
 def test_estimators_are_the_refitted_pipelines(result, frame):
     X, _ = make_forecast_xy(frame)
-    X_test = X.loc[result.predictions.index]
+    X_test = X.iloc[-len(result.test_dates) :]  # made one row before the days forecast
     for name, pipe in result.estimators.items():
         assert_allclose(pipe.predict(X_test), result.predictions[name], rtol=1e-6)
     gru = result.estimators["GRU"]
@@ -138,10 +159,9 @@ def test_bad_options_are_a_clear_error(frame, options, match):
 def test_season_adds_the_seasonal_naive_forecast(frame):
     result = compare(frame, models=[], windows=[5], n_splits=2, season=4)
     assert list(result.results.index) == ["naive", "seasonal naive", "linear"]
-    X, y = make_forecast_xy(frame)
     dates = result.predictions.index
-    # The value 4 rows before the forecast day: 3 rows before the window's day.
-    expected = frame["closed_price"].shift(3).loc[dates]
+    # The value 4 rows before the day forecast.
+    expected = frame["closed_price"].shift(4).loc[dates]
     # Windows are float32 (after MinMaxScaler), so the copied value is exact to ~1e-7.
     assert_allclose(result.predictions["seasonal naive"], expected, rtol=1e-6)
 

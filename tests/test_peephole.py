@@ -13,8 +13,10 @@ from sklearn.preprocessing import MinMaxScaler
 
 from skrnn import LSTMRegressor, SlidingWindowTransformer
 from skrnn.layers import PeepholeLSTM
+from tests._tiny import TINY
 
-TINY = dict(units=4, layers=2, epochs=3, batch_size=16, random_state=0)
+# Two layers: every recurrent layer of the stack is a peephole LSTM.
+STACKED = dict(TINY, layers=2)
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +30,7 @@ def data():
 def fitted(data):
     X, y = data
     windows = SlidingWindowTransformer(window=5).fit_transform(X)
-    return LSTMRegressor(peephole=True, **TINY).fit(windows, y), windows
+    return LSTMRegressor(peephole=True, **STACKED).fit(windows, y), windows
 
 
 def test_every_layer_is_a_peephole_lstm_with_named_peephole_weights(fitted):
@@ -47,8 +49,8 @@ def test_every_layer_is_a_peephole_lstm_with_named_peephole_weights(fitted):
 def test_peephole_adds_three_vectors_per_layer(data):
     X, y = data
     windows = SlidingWindowTransformer(window=5).fit_transform(X)
-    plain = LSTMRegressor(**TINY).initialize(windows, y).model_.count_params()
-    peephole = LSTMRegressor(peephole=True, **TINY).initialize(windows, y).model_.count_params()
+    plain = LSTMRegressor(**STACKED).initialize(windows, y).model_.count_params()
+    peephole = LSTMRegressor(peephole=True, **STACKED).initialize(windows, y).model_.count_params()
     assert peephole - plain == 2 * 3 * 4
 
 
@@ -63,7 +65,7 @@ def test_keras_file_round_trip(fitted, tmp_path):
 def test_pickle_round_trip_and_clone(data):
     X, y = data
     windows = SlidingWindowTransformer(window=5).fit_transform(X)
-    reg = LSTMRegressor(peephole=True, **TINY).fit(windows, y)
+    reg = LSTMRegressor(peephole=True, **STACKED).fit(windows, y)
     restored = pickle.loads(pickle.dumps(reg))
     assert_array_equal(restored.predict(windows), reg.predict(windows))
     assert clone(reg).get_params()["peephole"] is True
@@ -71,7 +73,9 @@ def test_pickle_round_trip_and_clone(data):
 
 def test_grid_search_switches_peepholes_on_and_off(data):
     X, y = data
-    pipe = make_pipeline(MinMaxScaler(), SlidingWindowTransformer(window=5), LSTMRegressor(**TINY))
+    pipe = make_pipeline(
+        MinMaxScaler(), SlidingWindowTransformer(window=5), LSTMRegressor(**STACKED)
+    )
     search = GridSearchCV(
         pipe,
         {"lstmregressor__peephole": [False, True]},

@@ -212,7 +212,8 @@ def test_predictions_uses_dates_of_a_series():
         assert isinstance(ax.xaxis.get_major_formatter(), mdates.AutoDateFormatter)
         xdata = pd.DatetimeIndex(lines_by_label(ax)["real price"].get_xdata())
         assert xdata.equals(dates)
-        assert all(t.get_rotation() == 30 for t in ax.get_xticklabels())
+        labels = ax.get_xticklabels()
+        assert labels and all(t.get_rotation() == 30 for t in labels)
 
 
 def test_predictions_index_argument_overrides_series_index():

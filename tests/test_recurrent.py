@@ -18,11 +18,13 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler
 
 from skrnn import GRURegressor, LSTMRegressor, RNNRegressor, SlidingWindowTransformer
+from tests._tiny import TINY
 
 PeepholeLSTMRegressor = partial(LSTMRegressor, peephole=True)
 PeepholeLSTMRegressor.__name__ = "PeepholeLSTMRegressor"
 REGRESSORS = [RNNRegressor, LSTMRegressor, PeepholeLSTMRegressor, GRURegressor]
-TINY = dict(units=4, layers=2, epochs=3, batch_size=16, random_state=0)
+# Two layers, so that every behaviour is checked on a stacked network.
+STACKED = dict(TINY, layers=2)
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +43,7 @@ def data(series):
 @pytest.fixture(scope="module", params=REGRESSORS, ids=lambda c: c.__name__)
 def fitted(request, data):
     X, y = data
-    return request.param(**TINY).fit(X, y)
+    return request.param(**STACKED).fit(X, y)
 
 
 # -- the lecture's networks ---------------------------------------------------
@@ -80,7 +82,7 @@ def test_fitted_attributes(fitted, data):
     assert fitted.n_features_in_ == 1
     assert fitted.n_iter_ == len(fitted.history_["loss"]) == len(fitted.history_["val_loss"])
     assert type(fitted.history_) is dict
-    assert all(type(v) is float for v in fitted.history_["loss"])
+    assert fitted.n_iter_ >= 1 and all(type(v) is float for v in fitted.history_["loss"])
     assert fitted.predict(X).shape == (len(X),)
     assert fitted.predict(X).dtype == np.float64
 
@@ -107,7 +109,7 @@ def test_pickle_round_trip_predicts_identically(Regressor, data):
     # A fresh model: on TensorFlow, a model that has already predicted windows
     # of other shapes may run a more general graph, equal only to float32 round-off.
     X, y = data
-    reg = Regressor(**TINY).fit(X, y)
+    reg = Regressor(**STACKED).fit(X, y)
     restored = pickle.loads(pickle.dumps(reg))
     assert_array_equal(restored.predict(X), reg.predict(X))
     assert restored.history_ == reg.history_
@@ -122,8 +124,8 @@ def test_clone_keeps_parameters_not_fit(fitted):
 @pytest.mark.parametrize("Regressor", REGRESSORS, ids=lambda c: c.__name__)
 def test_same_seed_same_predictions(Regressor, data):
     X, y = data
-    first = Regressor(**TINY).fit(X, y).predict(X)
-    second = Regressor(**TINY).fit(X, y).predict(X)
+    first = Regressor(**STACKED).fit(X, y).predict(X)
+    second = Regressor(**STACKED).fit(X, y).predict(X)
     assert_array_equal(first, second)
 
 
@@ -132,7 +134,7 @@ def test_predictions_come_back_in_the_units_of_y(Regressor, data):
     # y is standardised inside: an affine change of y's units changes nothing
     # but the units of the predictions.
     X, y = data
-    params = dict(TINY, epochs=2)
+    params = dict(STACKED, epochs=2)
     in_units = Regressor(**params).fit(X, y).predict(X)
     in_price = Regressor(**params).fit(X, 1000 * y + 25_000).predict(X)
     assert_allclose(in_price, 1000 * in_units + 25_000, rtol=1e-5)
@@ -142,7 +144,7 @@ def test_predictions_come_back_in_the_units_of_y(Regressor, data):
 def test_two_d_y_gives_one_output_per_column(Regressor, data, series):
     X, y = data
     Y = np.column_stack([y[:-1], y[1:]])  # horizons 1 and 2
-    reg = Regressor(**dict(TINY, epochs=2)).fit(X[:-1], Y)
+    reg = Regressor(**dict(STACKED, epochs=2)).fit(X[:-1], Y)
     assert reg.model_.output_shape == (None, 2)
     assert reg.predict(X).shape == (len(X), 2)
 
@@ -155,7 +157,7 @@ def test_early_stopping_watches_the_latest_rows_and_restores_the_best():
     X = SlidingWindowTransformer(window=5).fit_transform(wave[:-1])
     y = wave[1:, 0]
     reg = GRURegressor(
-        **dict(TINY, epochs=6, validation_fraction=0.25, patience=10, residual=False,
+        **dict(STACKED, epochs=6, validation_fraction=0.25, patience=10, residual=False,
                learning_rate=0.01)
     ).fit(X, y)  # fmt: skip
     n_val = round(0.25 * len(X))
@@ -169,7 +171,7 @@ def test_untrained_residual_network_is_kept_when_training_only_hurts(data):
     # so the network stays what it starts as: "tomorrow = today", since y is
     # the newest step one row later.
     X, y = data
-    reg = RNNRegressor(**dict(TINY, learning_rate=50.0, patience=2)).fit(X, y)
+    reg = RNNRegressor(**dict(STACKED, learning_rate=50.0, patience=2)).fit(X, y)
     assert reg.best_epoch_ == 0
     assert_allclose(reg.predict(X), X[:, -1, 0], rtol=0, atol=1e-5)
 
@@ -208,7 +210,7 @@ def test_a_significant_gain_replaces_the_naive_start():
 def test_residual_start_matches_moments_when_y_is_not_the_series_later(data):
     X, _ = data
     noise = np.random.RandomState(1).normal(loc=3.0, scale=2.0, size=len(X))
-    reg = RNNRegressor(**dict(TINY, learning_rate=50.0, patience=2)).fit(X, noise)
+    reg = RNNRegressor(**dict(STACKED, learning_rate=50.0, patience=2)).fit(X, noise)
     assert reg.best_epoch_ == 0
     n_train = len(X) - round(0.1 * len(X))
     start = reg.predict(X[:n_train])
@@ -234,7 +236,7 @@ def test_known_horizon_starts_at_the_exact_naive_forecast():
 def test_one_horizon_per_output_is_required(data):
     X, y = data
     with pytest.raises(ValueError, match=r"horizon=\[1, 2\] gives 2 horizon\(s\), but y has 1"):
-        RNNRegressor(**dict(TINY, horizon=[1, 2])).fit(X, y)
+        RNNRegressor(**dict(STACKED, horizon=[1, 2])).fit(X, y)
 
 
 def test_training_stops_patience_epochs_after_the_best(data):
@@ -249,14 +251,14 @@ def test_training_stops_patience_epochs_after_the_best(data):
 
 def test_no_validation_trains_every_epoch(data):
     X, y = data
-    reg = RNNRegressor(**dict(TINY, validation_fraction=0.0)).fit(X, y)
+    reg = RNNRegressor(**dict(STACKED, validation_fraction=0.0)).fit(X, y)
     assert reg.n_iter_ == 3
     assert "val_loss" not in reg.history_
 
 
 def test_partial_fit_trains_one_epoch_per_call(data):
     X, y = data
-    reg = LSTMRegressor(**TINY)
+    reg = LSTMRegressor(**STACKED)
     reg.partial_fit(X, y).partial_fit(X, y)
     assert reg.n_iter_ == 2
     assert len(reg.history_["loss"]) == 2
@@ -267,7 +269,7 @@ def test_partial_fit_trains_one_epoch_per_call(data):
 
 @pytest.mark.parametrize("Regressor", REGRESSORS, ids=lambda c: c.__name__)
 def test_pipeline_cross_validate_with_time_series_split(Regressor, series):
-    pipe = make_pipeline(MinMaxScaler(), SlidingWindowTransformer(window=5), Regressor(**TINY))
+    pipe = make_pipeline(MinMaxScaler(), SlidingWindowTransformer(window=5), Regressor(**STACKED))
     scores = cross_validate(
         pipe,
         series[:-1],
@@ -280,7 +282,7 @@ def test_pipeline_cross_validate_with_time_series_split(Regressor, series):
 
 def test_voting_and_stacking(data):
     X, y = data
-    members = [("rnn", RNNRegressor(**TINY)), ("gru", GRURegressor(**TINY))]
+    members = [("rnn", RNNRegressor(**STACKED)), ("gru", GRURegressor(**STACKED))]
     voting = VotingRegressor(members).fit(X, y)
     assert voting.predict(X).shape == y.shape
     stacking = StackingRegressor(members, final_estimator=Ridge(), cv=KFold(2)).fit(X, y)
@@ -307,7 +309,7 @@ def test_predict_before_fit_is_an_error(Regressor, data):
 )
 def test_bad_X_is_a_clear_error(X, match):
     with pytest.raises(ValueError, match=match):
-        RNNRegressor(**TINY).fit(X, np.zeros(10))
+        RNNRegressor(**STACKED).fit(X, np.zeros(10))
 
 
 def test_window_that_is_nan_everywhere_is_an_error(data):
@@ -315,14 +317,14 @@ def test_window_that_is_nan_everywhere_is_an_error(data):
     X = X.copy()
     X[3] = np.nan
     with pytest.raises(ValueError, match=r"NaN everywhere \(rows \[3\]\)"):
-        RNNRegressor(**TINY).fit(X, y)
+        RNNRegressor(**STACKED).fit(X, y)
 
 
 def test_step_with_only_some_features_nan_is_an_error():
     X = np.zeros((10, 3, 2))
     X[4, 1, 0] = np.nan
     with pytest.raises(ValueError, match=r"only some features are NaN \(rows \[4\]\)"):
-        RNNRegressor(**TINY).fit(X, np.zeros(10))
+        RNNRegressor(**STACKED).fit(X, np.zeros(10))
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
@@ -331,13 +333,13 @@ def test_non_finite_y_is_an_error(data, bad):
     y = y.copy()
     y[5] = bad
     with pytest.raises(ValueError, match="Input y contains"):
-        RNNRegressor(**TINY).fit(X, y)
+        RNNRegressor(**STACKED).fit(X, y)
 
 
 def test_mismatched_lengths_are_an_error(data):
     X, y = data
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
-        RNNRegressor(**TINY).fit(X, y[:-1])
+        RNNRegressor(**STACKED).fit(X, y[:-1])
 
 
 def test_different_number_of_features_at_predict_is_an_error(fitted, data):
@@ -358,7 +360,7 @@ def test_different_number_of_features_at_predict_is_an_error(fitted, data):
 )
 def test_bad_hyperparameter_is_a_clear_error(data, param, value):
     with pytest.raises(ValueError, match=f"'{param}' parameter"):
-        LSTMRegressor(**{**TINY, param: value}).fit(*data)
+        LSTMRegressor(**{**STACKED, param: value}).fit(*data)
 
 
 # -- the residual skip connection -------------------------------------------------
@@ -390,7 +392,7 @@ def test_same_seed_same_predictions_while_another_thread_draws_random_numbers(Re
     # A Dask worker's event loop draws from Python's global random while a fit runs;
     # a seeded network must not depend on those draws.
     X, y = data
-    reg = Regressor(**{**TINY, "layers": 1}, residual=False, dropout=0.2)
+    reg = Regressor(**TINY, residual=False, dropout=0.2)
     quiet = clone(reg).fit(X, y).predict(X)
     stop = threading.Event()
 
@@ -407,3 +409,38 @@ def test_same_seed_same_predictions_while_another_thread_draws_random_numbers(Re
         stop.set()
         thread.join()
     assert_array_equal(busy, quiet)
+
+
+def test_a_seeded_fit_reads_and_changes_no_global_random_state(data):
+    X, y = data
+    reg = GRURegressor(**TINY, dropout=0.2, validation_fraction=0.2)
+    states = []
+    for seed in (1, 2):
+        random.seed(seed)
+        np.random.seed(seed)  # noqa: NPY002
+        python_state, numpy_state = random.getstate(), np.random.get_state()  # noqa: NPY002
+        states.append(clone(reg).fit(X, y).partial_fit(X, y).predict(X))
+        assert random.getstate() == python_state
+        assert_array_equal(np.random.get_state()[1], numpy_state[1])  # noqa: NPY002
+    assert_array_equal(states[0], states[1])
+
+
+def test_each_epoch_visits_the_rows_in_the_order_epoch_order_gives(data, monkeypatch):
+    from skrnn import _base, _seeding
+
+    X, y = data
+    seen = []
+
+    def recorded(random_state, epoch, n_rows):
+        seen.append((epoch, _seeding.epoch_order(random_state, epoch, n_rows)))
+        return seen[-1][1]
+
+    monkeypatch.setattr(_base, "epoch_order", recorded)
+    reg = RNNRegressor(**TINY, validation_fraction=0.0).fit(X, y)
+    reg.partial_fit(X, y)
+    assert [epoch for epoch, _ in seen] == [0, 1, 2, 3]  # partial_fit continues the count
+    for epoch, order in seen:
+        assert_array_equal(order, _seeding.epoch_order(0, epoch, len(X)))
+        assert_array_equal(np.sort(order), np.arange(len(X)))
+    assert not np.array_equal(seen[0][1], seen[1][1])
+    assert not np.array_equal(_seeding.epoch_order(0, 0, 50), _seeding.epoch_order(1, 0, 50))

@@ -1,45 +1,18 @@
 """Pairs of inputs and future targets for forecasting a price series."""
 
-from numbers import Integral
-
 import numpy as np
 import pandas as pd
 
-from skrnn.datasets._stock import _DEFAULT_PRICE, _match_column, _resolve_price_column
+from skrnn._time_labels import check_increasing
+from skrnn._validation import check_horizons
+from skrnn.datasets._stock import DEFAULT_PRICE, match_column, resolve_price_column
 
 __all__ = ["make_forecast_xy"]
 
 
-def _check_horizons(horizon):
-    """The horizons as a list of ints, and whether ``y`` is one Series."""
-    if isinstance(horizon, (list, tuple, np.ndarray, pd.Index)):
-        horizons, single = list(horizon), False
-        if not horizons:
-            raise ValueError(
-                "horizon is an empty list; expected an int >= 1 or a non-empty list of ints >= 1"
-            )
-    else:
-        horizons, single = [horizon], True
-    for h in horizons:
-        if isinstance(h, (bool, np.bool_)) or not isinstance(h, Integral):
-            raise ValueError(
-                f"horizon {h!r} is not an integer; expected an int >= 1 (the number "
-                "of rows ahead to forecast) or a list of them"
-            )
-        if h < 1:
-            raise ValueError(
-                f"horizon {h!r} is less than 1; expected an int >= 1 (1 forecasts the next row)"
-            )
-    horizons = [int(h) for h in horizons]
-    repeated = sorted({h for h in horizons if horizons.count(h) > 1})
-    if repeated:
-        raise ValueError(f"horizon lists {repeated} more than once; expected unique horizons")
-    return horizons, single
-
-
 def _find(frame, name, what):
     try:
-        column = _match_column(list(frame.columns), name)
+        column = match_column(list(frame.columns), name)
     except ValueError as exc:
         raise ValueError(f"{what}: {exc}") from None
     if column is None:
@@ -51,7 +24,7 @@ def _find(frame, name, what):
 
 def _default_target(frame):
     columns = list(frame.columns)
-    column, tried = _resolve_price_column(columns, _DEFAULT_PRICE)
+    column, tried = resolve_price_column(columns, DEFAULT_PRICE)
     if column is not None:
         return column
     if len(columns) == 1:
@@ -172,7 +145,7 @@ def make_forecast_xy(frame, *, target=None, horizon=1, features=None):
     if not isinstance(frame, pd.DataFrame):
         hint = " (use series.to_frame())" if isinstance(frame, pd.Series) else ""
         raise TypeError(f"frame must be a pandas DataFrame{hint}, got {type(frame).__name__}")
-    horizons, single = _check_horizons(horizon)
+    horizons, single = check_horizons(horizon)
     target = _default_target(frame) if target is None else _find(frame, target, "target")
     features = [target] if features is None else _check_features(frame, features)
     _check_rows(frame, longest=max(horizons))
@@ -214,15 +187,8 @@ def _check_rows(frame, longest):
             f"the frame has {len(frame)} row(s), too few for horizon {longest}: "
             f"expected at least {longest + 1} rows to make one forecast pair"
         )
-    index = frame.index
-    if isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)) and not (
-        index.is_monotonic_increasing and index.is_unique
-    ):
-        raise ValueError(
-            "the frame's dates are not strictly increasing (unsorted or repeated); "
-            "expected rows in time order, one per date: sort with "
-            "frame.sort_index() and remove repeated dates"
-        )
+    if isinstance(frame.index, (pd.DatetimeIndex, pd.PeriodIndex)):
+        check_increasing(frame.index, "frame")
 
 
 def _check_finite(frame, columns):

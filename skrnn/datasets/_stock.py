@@ -24,11 +24,11 @@ _NUMBER_EXAMPLE = 'a finite number, e.g. 1228.1 or "1,228.10"'
 # Spellings of a missing value that deserve their own explanation.
 _MISSING = {"", "null", "nan", "na", "n/a", "none", "-"}
 
-_DEFAULT_PRICE = "closed_price"
+DEFAULT_PRICE = "closed_price"
 _YAHOO_PRICE = "Close"
 
 
-def _match_column(columns, name):
+def match_column(columns, name):
     """Return the column of ``columns`` that ``name`` designates, or None.
 
     An exact match wins; otherwise a unique match ignoring case and surrounding
@@ -46,16 +46,16 @@ def _match_column(columns, name):
     return found[0] if found else None
 
 
-def _resolve_price_column(columns, name):
+def resolve_price_column(columns, name):
     """The price column: ``name``, falling back to Yahoo!'s ``Close`` for the default.
 
     Returns ``(column, tried)``, ``column`` being None when nothing matched and
     ``tried`` the names looked for, for the error message.
     """
-    column = _match_column(columns, name)
-    if column is not None or name != _DEFAULT_PRICE:
+    column = match_column(columns, name)
+    if column is not None or name != DEFAULT_PRICE:
         return column, [name]
-    return _match_column(columns, _YAHOO_PRICE), [name, _YAHOO_PRICE]
+    return match_column(columns, _YAHOO_PRICE), [name, _YAHOO_PRICE]
 
 
 def _source_name(source):
@@ -330,8 +330,8 @@ def load_stock_csv(path, *, date_column="date", price_column="closed_price"):
 def _find_columns(header, date_column, price_column, where):
     """The date column's name in `header`, once the date and price columns are found."""
     try:
-        date_col = _match_column(header, date_column)
-        price_col, tried = _resolve_price_column(header, price_column)
+        date_col = match_column(header, date_column)
+        price_col, tried = resolve_price_column(header, price_column)
     except ValueError as exc:
         raise ValueError(f"{where}: {exc}") from None
     if date_col is not None and date_col == price_col:
