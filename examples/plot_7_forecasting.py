@@ -79,9 +79,9 @@ print(f"training ends on {forecaster.training_end_.date()}")
 #
 # :func:`~skrnn.forecasting.save_model` writes the whole forecaster (scaler,
 # windows, the network with its target scaling, and the errors the intervals
-# come from) to one file, headed by the versions that wrote it.
-# :func:`~skrnn.forecasting.load_model` reads it back. Like any pickle, the
-# file runs code when it is loaded: load only files you trust.
+# come from) to one file, headed by the versions that wrote it. The file is
+# data, not code: :func:`~skrnn.forecasting.load_model` reads it back without
+# running anything from it, so a model can be passed to a colleague.
 folder = Path(tempfile.mkdtemp())
 path = save_model(forecaster, folder / "sp500_gru.skrnn")
 print(f"{Path(path).name}: {Path(path).stat().st_size / 1024:.0f} KiB")

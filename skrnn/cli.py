@@ -246,6 +246,9 @@ def _add_forecast_parser(commands):
     _add_data_arguments(add)
     add("--model", required=True, metavar="FILE",
         help="a saved model, e.g. models/gru.skrnn from skrnn compare --save models")  # fmt: skip
+    add("--trust-pickle", action="store_true",
+        help="also read a model file of skrnn's former format, a pickle, which runs code "
+        "from the file: only for files you trust (save them again to convert them)")  # fmt: skip
     add("--horizon", type=_positive_int, metavar="H",
         help="forecast up to this many days ahead, a horizon the model was trained for "
         "(default: all of them)")  # fmt: skip
@@ -302,7 +305,11 @@ def forecast(args):
     from skrnn.forecasting import load_model
     from skrnn.plotting import plot_forecast
 
-    model = load_model(args.model)
+    if args.trust_pickle:
+        print(f"skrnn forecast: warning: --trust-pickle: if {args.model} is of the former "
+              "format, loading it runs code from it; use only files you trust, and save them "
+              "again with skrnn.forecasting.save_model", file=sys.stderr)  # fmt: skip
+    model = load_model(args.model, trust_pickle=args.trust_pickle)
     if not isinstance(model, ConformalForecaster):
         raise ValueError(
             f"{args.model} holds a {type(model).__name__}, not a ConformalForecaster; "
