@@ -1,9 +1,11 @@
 """Read daily stock price CSV files: the lecture's format and Yahoo! Finance's."""
 
 import csv
+import gzip
 import io
 import os
 import re
+import zlib
 from importlib import resources
 
 import numpy as np
@@ -76,11 +78,12 @@ def _read_text(source, where):
         data = source.read()
     else:
         raise TypeError(
-            "load_stock_csv expects a path (str or pathlib.Path) or a file-like "
+            "expected a path (str or pathlib.Path) or a file-like "
             f"object with a read() method, got {type(source).__name__}"
         )
     if isinstance(data, str):
         return data.removeprefix("\ufeff")
+    data = _decompress(bytes(data), where)
     try:
         return bytes(data).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -89,6 +92,19 @@ def _read_text(source, where):
         raise ValueError(
             f"{where}, line {line}: bytes {bad!r} are not UTF-8 text; expected a "
             "UTF-8 (or ASCII) CSV file"
+        ) from None
+
+
+def _decompress(data, where):
+    """`data` itself, or its decompressed content when it is gzip data (a .csv.gz file)."""
+    if data[:2] != b"\x1f\x8b":
+        return data
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ValueError(
+            f"{where} starts as gzip data but cannot be decompressed ({exc}); "
+            "expected a CSV file, plain or gzip-compressed"
         ) from None
 
 
