@@ -13,7 +13,11 @@ import pandas as pd
 
 def is_panel(X):
     """Whether `X` is a DataFrame or Series indexed by (series, date)."""
-    index = getattr(X, "index", None)
+    return isinstance(X, (pd.DataFrame, pd.Series)) and is_panel_index(X.index)
+
+
+def is_panel_index(index):
+    """Whether `index` is a (series, date) index: a MultiIndex of two levels."""
     return isinstance(index, pd.MultiIndex) and index.nlevels == 2
 
 
@@ -40,28 +44,29 @@ def check_panel_index(index, what="X"):
         kind = "series label" if level == 0 else "date"
         raise ValueError(f"{what} has a missing {kind} in its index; expected every row labelled.")
     name = series_name(index)
+    duplicated = index.duplicated()
+    if duplicated.any():
+        label, date = index[np.argmax(duplicated)]
+        raise ValueError(
+            f"{what} has two rows for {name} {label!r} on date {show_label(date)}; "
+            "expected one row per series and date."
+        )
     dates = index.get_level_values(1)
     for label, positions in series_groups(index):
         own = dates[positions]
-        if own.is_monotonic_increasing and own.is_unique:
+        if own.is_monotonic_increasing:
             continue
         try:
-            steps = np.asarray(own[1:] <= own[:-1])
+            i = int(np.argmax(np.asarray(own[1:] < own[:-1]))) + 1
         except TypeError:
             raise ValueError(
                 f"{what}'s dates of {name} {label!r} cannot be compared with each other; "
                 "expected time labels of one kind."
             ) from None
-        i = int(np.argmax(steps)) + 1
-        if own[i] == own[i - 1]:
-            raise ValueError(
-                f"{what} has two rows for {name} {label!r} on date {show_label(own[i])}; "
-                "expected one row per series and date."
-            )
         raise ValueError(
             f"{what}'s rows of {name} {label!r} are not in time order: date "
-            f"{show_label(own[i])} comes after {show_label(own[i - 1])}; expected each series' "
-            "dates in increasing order (sort with X.sort_index())."
+            f"{show_label(own[i])} comes after {show_label(own[i - 1])}; expected each "
+            "series' dates in increasing order (sort the rows with sort_index())."
         )
 
 

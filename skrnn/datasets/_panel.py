@@ -5,7 +5,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from skrnn._panel import show_label
+from skrnn._panel import check_panel_index, series_groups, series_name, show_label
 from skrnn.datasets._stock import (
     _NUMBER_EXAMPLE,
     _bad_value_error,
@@ -300,3 +300,60 @@ def _check_order(index, lines, where, series_col):
             f"date {show_label(date)} after {show_label(index[previous][1])} (line "
             f"{lines[previous]}); expected each series' dates in increasing order"
         )
+
+
+def panel_forecast_xy(frame, target, horizons, single, features, known):
+    """:func:`make_forecast_xy` on a panel: each row paired within its own series.
+
+    The arguments are make_forecast_xy's, already checked against the columns.
+    """
+    index = frame.index
+    check_panel_index(index, "the frame")
+    values = {
+        column: _finite_values(frame, column)
+        for column in dict.fromkeys([*features, target, *known])
+    }
+    longest = max(horizons)
+    rows, later = [], {h: [] for h in horizons}
+    for label, positions in series_groups(index):
+        if len(positions) <= longest:
+            raise ValueError(
+                f"{series_name(index)} {label!r} has {len(positions)} row(s), too few for "
+                f"horizon {longest}: expected at least {longest + 1} rows in each series "
+                "to make one forecast pair"
+            )
+        n = len(positions) - longest
+        rows.append(positions[:n])
+        for h in horizons:
+            later[h].append(positions[h : h + n])
+    # Back to the frame's own order of rows.
+    order = np.argsort(np.concatenate(rows), kind="stable")
+    rows = np.concatenate(rows)[order]
+    later = {h: np.concatenate(positions)[order] for h, positions in later.items()}
+    X = frame.iloc[rows][features].copy()
+    for column in known:
+        for h in horizons:
+            X[f"{column}_t+{h}"] = values[column][later[h]]
+    names = {h: f"{target}_t+{h}" for h in horizons}
+    y = pd.DataFrame({names[h]: values[target][later[h]] for h in horizons}, index=X.index)
+    return X, (y[names[horizons[0]]] if single else y)
+
+
+def _finite_values(frame, column):
+    """The column as float64, every value a finite number (else naming series and date)."""
+    values = frame[column]
+    if not (
+        pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype)
+    ):
+        raise ValueError(f"column {column!r} has dtype {values.dtype}; expected numbers")
+    array = values.to_numpy(dtype=np.float64, na_value=np.nan)
+    bad = np.flatnonzero(~np.isfinite(array))
+    if bad.size:
+        label, date = frame.index[bad[0]]
+        more = f" and {bad.size - 1} more row(s)" if bad.size > 1 else ""
+        raise ValueError(
+            f"column {column!r} has {values.iloc[bad[0]]} for {series_name(frame.index)} "
+            f"{label!r} on date {show_label(date)}{more}; expected finite numbers, no NaN: "
+            "fill or remove missing values first"
+        )
+    return array
