@@ -1,6 +1,5 @@
 """Forecast pairs of panels (within each series) and covariates (past and known in advance)."""
 
-import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_array_equal
