@@ -14,6 +14,7 @@ __version__ = "0.1.0.dev0"
 # so the estimators load on first use: `import skrnn.datasets` and the command
 # line's --help stay fast.
 _PUBLIC = {
+    "CalendarFeatures": "skrnn._calendar",
     "GRURegressor": "skrnn._recurrent",
     "LSTMRegressor": "skrnn._recurrent",
     "PersistenceRegressor": "skrnn._baseline",
