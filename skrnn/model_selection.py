@@ -29,7 +29,9 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils import Bunch
 
-__all__ = ["compare"]
+from skrnn._split import PanelSplit
+
+__all__ = ["PanelSplit", "compare"]
 
 #: The network families: key -> (name in the results, regressor class, fixed parameters).
 FAMILIES = {
