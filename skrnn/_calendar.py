@@ -5,10 +5,11 @@ from numbers import Integral
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
+from skrnn._appended import AppendedColumnsTransformer
 from skrnn._panel import is_panel
 from skrnn.datasets._forecast import _check_horizons
 
@@ -23,7 +24,7 @@ _FEATURES = {
 }
 
 
-class CalendarFeatures(TransformerMixin, BaseEstimator):
+class CalendarFeatures(AppendedColumnsTransformer):
     """Add the calendar of the day each row forecasts: day of week, month, ...
 
     The calendar is a covariate known in advance: on the day a forecast is
@@ -37,9 +38,15 @@ class CalendarFeatures(TransformerMixin, BaseEstimator):
     It holds no data, so it sits anywhere before the window transformer in a
     pipeline, and its options are hyperparameters like any other:
     ``GridSearchCV`` can tune the `encoding`, or compare a pipeline with and
-    without it (``{"calendarfeatures": [CalendarFeatures(), "passthrough"]}``).
-    Use ``set_output(transform="pandas")`` to keep the index for the steps
-    after it.
+    without it (``{"calendarfeatures": [calendar, "passthrough"]}``, with
+    ``calendar = CalendarFeatures().set_output(transform="pandas")``: the
+    steps after it read the index, and a pipeline's ``set_output`` does not
+    reach the estimators of a grid).
+
+    The new columns come after the columns of `X`, for each horizon ``h``
+    each feature's: ``f"{feature}_{value}_t+{h}"`` for a one-hot column,
+    ``f"{feature}_sin_t+{h}"`` and ``f"{feature}_cos_t+{h}"`` on the circle,
+    ``f"{feature}_t+{h}"`` for a number.
 
     **Dates after a holiday.** Business days (the default step for daily
     data) do not know holidays: the row before a holiday is said to forecast
@@ -146,24 +153,9 @@ class CalendarFeatures(TransformerMixin, BaseEstimator):
         self.freq_ = self._find_freq(X.index, dates)
         return self
 
-    def transform(self, X):
-        """Append the calendar of the days forecast to the columns of `X`.
-
-        Parameters
-        ----------
-        X : DataFrame of shape (n_samples, n_features)
-            Rows indexed by date, or by (series, date).
-
-        Returns
-        -------
-        X_out : ndarray of shape (n_samples, n_features_out)
-            The columns of `X`, then, for each horizon, each feature's
-            columns (see :meth:`get_feature_names_out`).
-        """
-        check_is_fitted(self)
+    def _appended(self, X):
         dates = _dates(X)
-        values = validate_data(self, X, reset=False, dtype=np.float64)
-        blocks = [values]
+        blocks = []
         for h in self._horizons():
             forecast_dates = self._forecast_dates(dates, h)
             for feature in self._features():
@@ -171,33 +163,13 @@ class CalendarFeatures(TransformerMixin, BaseEstimator):
                 blocks.append(self._encode(np.asarray(read(forecast_dates)), cycle))
         return np.hstack(blocks)
 
-    def get_feature_names_out(self, input_features=None):
-        """Name the input columns, then the calendar columns.
-
-        Parameters
-        ----------
-        input_features : array-like of str or None, default=None
-            Input feature names; defaults to `feature_names_in_` or
-            ``x0 .. x(n_features_in_ - 1)``.
-
-        Returns
-        -------
-        feature_names_out : ndarray of str objects
-            ``f"{feature}_{value}_t+{h}"`` for a one-hot column,
-            ``f"{feature}_sin_t+{h}"`` and ``f"{feature}_cos_t+{h}"`` on the
-            circle, ``f"{feature}_t+{h}"`` for a number.
-        """
-        check_is_fitted(self)
-        names = list(_check_feature_names_in(self, input_features))
-        for h in self._horizons():
-            for feature in self._features():
-                names += [f"{part}_t+{h}" for part in self._column_names(feature)]
-        return np.asarray(names, dtype=object)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.requires_fit = True
-        return tags
+    def _appended_names(self):
+        return [
+            f"{part}_t+{h}"
+            for h in self._horizons()
+            for feature in self._features()
+            for part in self._column_names(feature)
+        ]
 
     def _horizons(self):
         return _check_horizons(self.horizon)[0]

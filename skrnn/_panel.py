@@ -21,6 +21,21 @@ def is_panel_index(index):
     return isinstance(index, pd.MultiIndex) and index.nlevels == 2
 
 
+def check_panel(X, who):
+    """`X` itself, a DataFrame indexed by (series, date) with each series' dates in
+    order; else a ValueError saying that `who` (an estimator's name) needs one."""
+    if not (isinstance(X, pd.DataFrame) and is_panel_index(X.index)):
+        what = "not indexed by (series, date)" if isinstance(X, pd.DataFrame) else type(X).__name__
+        raise ValueError(
+            f"{who} reads each row's series from X's index, but X is {what}; expected a "
+            "DataFrame indexed by (series, date), such as load_panel_csv and "
+            "make_forecast_xy return for a panel (in a pipeline: "
+            "set_output(transform='pandas'))."
+        )
+    check_panel_index(X.index)
+    return X
+
+
 def series_name(index):
     """The name of the series level, for messages and column names."""
     name = index.names[0]

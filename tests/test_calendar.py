@@ -103,7 +103,7 @@ def test_the_calendar_changes_the_prediction_and_grid_search_tunes_it(sp500):
         [
             {"calendarfeatures": ["passthrough"]},
             {
-                "calendarfeatures": [CalendarFeatures()],
+                "calendarfeatures": [CalendarFeatures().set_output(transform="pandas")],
                 "calendarfeatures__encoding": ["onehot", "cyclic"],
             },
         ],
