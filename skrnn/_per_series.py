@@ -1,5 +1,7 @@
 """One model per series of a panel: the local models a global network is compared with."""
 
+from numbers import Integral
+
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
@@ -64,7 +66,7 @@ class PerSeriesRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "estimator": [HasMethods(["fit", "predict"])],
-        "n_jobs": [None, int],
+        "n_jobs": [None, Integral],
     }
 
     def __init__(self, estimator, *, n_jobs=None):
