@@ -130,8 +130,7 @@ def test_a_series_unseen_in_fit_is_scaled_by_its_first_row(pairs):
 def test_the_target_is_found_from_the_name_of_y_or_named(pairs):
     X, y = pairs
     assert SeriesScaledRegressor(LinearRegression()).fit(X, y).target_ == "Close"
-    path = make_forecast_xy(load_wiki_stocks().iloc[:400], target="Close", horizon=[1, 2])[1]
-    X_path = make_forecast_xy(load_wiki_stocks().iloc[:400], target="Close", horizon=[1, 2])[0]
+    X_path, path = make_forecast_xy(X, target="Close", horizon=[1, 2])
     model = SeriesScaledRegressor(LinearRegression()).fit(X_path, path)
     assert model.target_ == "Close" and model.predict(X_path).shape == (len(X_path), 2)
     with pytest.raises(ValueError, match="pass target= to name the column"):
