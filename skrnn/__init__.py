@@ -14,11 +14,15 @@ __version__ = "0.1.0.dev0"
 # so the estimators load on first use: `import skrnn.datasets` and the command
 # line's --help stay fast.
 _PUBLIC = {
+    "CalendarFeatures": "skrnn._calendar",
     "GRURegressor": "skrnn._recurrent",
     "LSTMRegressor": "skrnn._recurrent",
+    "PerSeriesRegressor": "skrnn._per_series",
     "PersistenceRegressor": "skrnn._baseline",
     "RNNRegressor": "skrnn._recurrent",
     "RidgeAutoregressor": "skrnn._linear",
+    "SeriesEncoder": "skrnn._series_identity",
+    "SeriesScaledRegressor": "skrnn._series_scale",
     "SlidingWindowTransformer": "skrnn._window",
     "diebold_mariano": "skrnn._significance",
     "make_u2_scorer": "skrnn._baseline",

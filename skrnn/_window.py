@@ -8,6 +8,8 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from skrnn import _panel_window
+from skrnn._panel import is_panel
 from skrnn._time_labels import check_increasing, day, is_default_index, locate, rows_and_labels
 
 
@@ -60,6 +62,17 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator, auto_wrap_output
     DataFrame with a time index. An array that repeats the whole fitted
     series value for value is read as that series, never as new rows.
 
+    **Panels: windows within each series.** When `X` is indexed by (series,
+    date), as :func:`skrnn.datasets.load_panel_csv` and
+    :func:`~skrnn.datasets.make_forecast_xy` give a panel, each series is
+    windowed on its own, by the rules above: NaN before its own start, its
+    rows found by their dates, new rows continuing its own fitted rows. No
+    window reads another series' rows, whatever the order of the rows. A
+    series with no fitted rows (one that starts in a test fold) is windowed
+    from its own rows; a series may be shorter than the window (its steps
+    before its start are NaN), but the window may not be longer than every
+    fitted series. A transformer fitted on a panel transforms panels only.
+
     **A gap between folds.** The transformer cannot tell rows it never saw
     from days without data (weekends, holidays): new rows always continue the
     fitted series directly. With ``TimeSeriesSplit(gap=g)``, the first
@@ -87,11 +100,13 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator, auto_wrap_output
 
     series_ : ndarray of shape (n_samples, `n_features_in_`), dtype float32
         The fitted series, whose rows window the fitted rows themselves and
-        complete the first windows of a continuation.
+        complete the first windows of a continuation (for a panel, the rows
+        of all its series, in the order fitted).
 
     index_ : pandas.Index or None
         The time labels of the fitted rows (the index of the DataFrame or
-        Series given to :term:`fit`), or None when `X` had none.
+        Series given to :term:`fit`; a (series, date)
+        :class:`~pandas.MultiIndex` for a panel), or None when `X` had none.
 
     See Also
     --------
@@ -129,6 +144,22 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator, auto_wrap_output
     >>> transformer.transform(days.iloc[3:5])[:, :, 0]  # two of the fitted days
     array([[2., 3., 4.],
            [3., 4., 5.]], dtype=float32)
+
+    A panel of two series, indexed by (series, date), is windowed within
+    each series:
+
+    >>> panel = pd.DataFrame(
+    ...     {"close": [1.0, 2.0, 3.0, 10.0, 20.0]},
+    ...     index=pd.MultiIndex.from_arrays(
+    ...         [["a", "a", "a", "b", "b"], pd.to_datetime(
+    ...             ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-02", "2024-01-03"])],
+    ...         names=["series", "date"]))
+    >>> SlidingWindowTransformer(window=2).fit_transform(panel)[:, :, 0]
+    array([[nan,  1.],
+           [ 1.,  2.],
+           [ 2.,  3.],
+           [nan, 10.],
+           [10., 20.]], dtype=float32)
     """
 
     _parameter_constraints: dict = {
@@ -160,6 +191,8 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator, auto_wrap_output
         self : object
             The fitted transformer.
         """
+        if is_panel(X):
+            return _panel_window.fit(self, X)
         X, index = rows_and_labels(X)
         X = validate_data(self, X, dtype=np.float64, reset=True)
         if self.window > X.shape[0]:
@@ -190,6 +223,14 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator, auto_wrap_output
             row ``k`` steps earlier, NaN where the history does not reach.
         """
         check_is_fitted(self)
+        if _panel_window.fitted_on_panel(self):
+            return _panel_window.transform(self, X)
+        if is_panel(X):
+            raise ValueError(
+                "X is a panel indexed by (series, date), but this SlidingWindowTransformer "
+                "was fitted on one series; expected rows of that series, or a transformer "
+                "fitted on the panel."
+            )
         X, labels = rows_and_labels(X)
         rows = validate_data(self, X, dtype=np.float64, reset=False).astype(np.float32)
         if not self.continue_series:
@@ -218,6 +259,8 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator, auto_wrap_output
             The windows of `X`, NaN before the start of the series.
         """
         self.fit(X)
+        if _panel_window.fitted_on_panel(self):
+            return _panel_window.transform(self, X)
         return _cut(self.series_, np.arange(self.series_.shape[0]), self.window)
 
     def set_output(self, *, transform=None):

@@ -28,8 +28,9 @@ from sklearn.utils import Bunch
 
 from skrnn._quiet import quiet_tensorflow
 from skrnn._report import Progress, describe
+from skrnn._split import PanelSplit
 
-__all__ = ["compare"]
+__all__ = ["PanelSplit", "compare"]
 
 #: The network families: key -> (name in the results, regressor class, fixed parameters).
 FAMILIES = {

@@ -18,6 +18,7 @@ LAYERS = [
     [
         "skrnn._backend",
         "skrnn._naive_start",
+        "skrnn._panel",
         "skrnn._quiet",
         "skrnn._report",
         "skrnn._seeding",
@@ -41,6 +42,15 @@ LAYERS = [
         "skrnn._window",
         "skrnn._baseline",
         "skrnn._linear",
+        # Panels and covariates: windows within each series, the calendar, splits by date.
+        "skrnn.datasets._panel",
+        "skrnn._panel_window",
+        "skrnn._appended",
+        "skrnn._calendar",
+        "skrnn._series_identity",
+        "skrnn._series_scale",
+        "skrnn._per_series",
+        "skrnn._split",
     ],
     # What combines estimators: forecasting, model selection, plots, files, clusters.
     [
@@ -48,6 +58,10 @@ LAYERS = [
         "skrnn._forecast_tables",
         "skrnn._conformal",
         "skrnn._persistence",
+        "skrnn._persistence._file",
+        "skrnn._persistence._networks",
+        "skrnn._persistence._tree",
+        "skrnn._persistence._trusted",
         "skrnn._cluster",
         "skrnn.forecasting",
         "skrnn.model_selection",

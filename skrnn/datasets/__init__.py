@@ -8,13 +8,26 @@
   to a random walk, where the naive forecast is hard to beat.
 - :func:`load_sunspots` (yearly, cyclical) and :func:`load_elnino` (monthly,
   seasonal) return bundled series with structure a model can learn.
+- :func:`load_panel_csv` reads many series from one long table (a series
+  column, a date column and the values) into a frame indexed by (series,
+  date), reporting bad rows by line, series and date; :func:`load_wiki_stocks`
+  returns the bundled panel of five stocks, ragged as real panels are.
 - :func:`make_forecast_xy` pairs each day's features with a later value.
 
 This module needs only NumPy and pandas.
 """
 
 from skrnn.datasets._forecast import make_forecast_xy
+from skrnn.datasets._panel import load_panel_csv, load_wiki_stocks
 from skrnn.datasets._series import load_elnino, load_sunspots
 from skrnn.datasets._stock import load_sp500, load_stock_csv
 
-__all__ = ["load_stock_csv", "load_sp500", "load_sunspots", "load_elnino", "make_forecast_xy"]
+__all__ = [
+    "load_stock_csv",
+    "load_sp500",
+    "load_sunspots",
+    "load_elnino",
+    "load_panel_csv",
+    "load_wiki_stocks",
+    "make_forecast_xy",
+]

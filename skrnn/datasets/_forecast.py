@@ -3,8 +3,10 @@
 import numpy as np
 import pandas as pd
 
+from skrnn._panel import is_panel
 from skrnn._time_labels import check_increasing
 from skrnn._validation import check_horizons
+from skrnn.datasets._panel import panel_forecast_xy
 from skrnn.datasets._stock import DEFAULT_PRICE, match_column, resolve_price_column
 
 __all__ = ["make_forecast_xy"]
@@ -36,7 +38,7 @@ def _default_target(frame):
     )
 
 
-def make_forecast_xy(frame, *, target=None, horizon=1, features=None):
+def make_forecast_xy(frame, *, target=None, horizon=1, features=None, known_future=None):
     """Pair each day's features with the target ``horizon`` rows later.
 
     Row ``t`` of ``X`` holds the feature columns of ``frame`` at row ``t``, and
@@ -52,6 +54,22 @@ def make_forecast_xy(frame, *, target=None, horizon=1, features=None):
     ``horizon=1`` is the next trading day, as in the lecture. The rows must be
     in time order (a :class:`~pandas.DatetimeIndex` must be strictly
     increasing, as :func:`load_stock_csv` returns it).
+
+    **Covariates.** Columns in `features` are past covariates (the volume,
+    the day's high and low, another series joined by date): row ``t`` of
+    ``X`` holds their values of day ``t``, the day the forecast is made, and
+    never a later one. Columns in `known_future` are known in advance (a
+    planned event, a holiday; for the calendar see
+    :class:`~skrnn.CalendarFeatures`): ``X`` gets their values of each day
+    forecast, ``f"{column}_t+{h}"`` for each horizon ``h``, which a user
+    knows on day ``t``. The target cannot be one of them.
+
+    **Panels.** When `frame` is indexed by (series, date), as
+    :func:`load_panel_csv` returns it, each row is paired with the values
+    ``h`` rows later *within its series*, never with another series' rows:
+    each series loses its own last ``max(horizon)`` rows, and ``X`` and
+    ``y`` keep the (series, date) index, rows in the frame's order. The
+    series may be ragged; within each, dates must be strictly increasing.
 
     Parameters
     ----------
@@ -75,11 +93,17 @@ def make_forecast_xy(frame, *, target=None, horizon=1, features=None):
         lecture's univariate setting, in which past prices forecast the price.
         Pass e.g. ``list(frame.columns)`` to use every column.
 
+    known_future : str, list of str or None, default=None
+        Columns whose future values are known on the day of the forecast:
+        ``X`` holds their values of the days forecast, one column
+        ``f"{column}_t+{h}"`` per horizon, after the `features`.
+
     Returns
     -------
     X : pandas.DataFrame of shape (len(frame) - max(horizon), n_features)
-        The feature columns at day ``t``, with the index of ``frame`` (without
-        its last ``max(horizon)`` rows).
+        The feature columns at day ``t`` (and the `known_future` columns at
+        day ``t + h``), with the index of ``frame`` without its last
+        ``max(horizon)`` rows (of each series, for a panel).
 
     y : pandas.Series or pandas.DataFrame
         The target at day ``t + h``, with the same index as ``X``: a Series
@@ -90,9 +114,11 @@ def make_forecast_xy(frame, *, target=None, horizon=1, features=None):
     ------
     ValueError
         If a horizon is not an int >= 1 (or repeats), the target or a feature
-        is not a column, a used column is not numeric or holds NaN or infinite
-        values, the frame has no more rows than ``max(horizon)``, or its
-        DatetimeIndex is not strictly increasing.
+        is not a column, the target is declared known in advance, a used
+        column is not numeric or holds NaN or infinite values, the frame (or
+        a series of a panel) has no more rows than ``max(horizon)``, or its
+        dates are not strictly increasing (within each series, for a panel).
+        The messages name the series and the date.
 
     See Also
     --------
@@ -141,6 +167,21 @@ def make_forecast_xy(frame, *, target=None, horizon=1, features=None):
     ((5026, 5), (5026, 2))
     >>> list(y.columns)
     ['Close_t+1', 'Close_t+5']
+
+    A panel of five stocks, each paired within itself, with the volume as a
+    past covariate:
+
+    >>> from skrnn.datasets import load_wiki_stocks
+    >>> panel = load_wiki_stocks()
+    >>> X, y = make_forecast_xy(panel, target="Close", horizon=[1, 2],
+    ...                         features=["Close", "Volume"])
+    >>> X.shape, y.shape  # 5 series, each without its last 2 days
+    ((12144, 2), (12144, 2))
+    >>> y.loc["FB"].head(2)  # doctest: +NORMALIZE_WHITESPACE
+                Close_t+1  Close_t+2
+    date
+    2012-05-18      34.03      31.00
+    2012-05-21      31.00      32.00
     """
     if not isinstance(frame, pd.DataFrame):
         hint = " (use series.to_frame())" if isinstance(frame, pd.Series) else ""
@@ -148,11 +189,17 @@ def make_forecast_xy(frame, *, target=None, horizon=1, features=None):
     horizons, single = check_horizons(horizon)
     target = _default_target(frame) if target is None else _find(frame, target, "target")
     features = [target] if features is None else _check_features(frame, features)
+    known = _check_known_future(frame, known_future, target, features, horizons)
+    if is_panel(frame):
+        return panel_forecast_xy(frame, target, horizons, single, features, known)
     _check_rows(frame, longest=max(horizons))
-    _check_finite(frame, dict.fromkeys([*features, target]))
+    _check_finite(frame, dict.fromkeys([*features, target, *known]))
 
     n = len(frame) - max(horizons)
     X = frame.loc[:, features].iloc[:n].copy()
+    for column in known:
+        for h in horizons:
+            X[f"{column}_t+{h}"] = frame[column].iloc[h : h + n].to_numpy()
     columns = {
         f"{target}_t+{h}": pd.Series(
             frame[target].iloc[h : h + n].array, index=X.index, name=f"{target}_t+{h}"
@@ -178,6 +225,32 @@ def _check_features(frame, features):
             f"features name column(s) {repeated} more than once; expected each column at most once"
         )
     return features
+
+
+def _check_known_future(frame, known_future, target, features, horizons):
+    """The columns known in advance, none of them the target, their names free in X."""
+    if known_future is None:
+        return []
+    names = [known_future] if isinstance(known_future, str) else list(known_future)
+    known = [_find(frame, name, "known_future column") for name in names]
+    if target in known:
+        raise ValueError(
+            f"known_future names the target {target!r}: its future values are what is "
+            "forecast, not known on the day of the forecast; expected covariates such "
+            "as a calendar or planned events"
+        )
+    repeated = sorted({str(c) for c in known if known.count(c) > 1})
+    if repeated:
+        raise ValueError(
+            f"known_future names column(s) {repeated} more than once; expected each at most once"
+        )
+    taken = sorted({f"{c}_t+{h}" for c in known for h in horizons} & set(map(str, features)))
+    if taken:
+        raise ValueError(
+            f"the known-future column(s) {taken} would replace feature(s) of the same "
+            "name; rename those features"
+        )
+    return known
 
 
 def _check_rows(frame, longest):

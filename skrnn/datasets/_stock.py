@@ -1,9 +1,11 @@
 """Read daily stock price CSV files: the lecture's format and Yahoo! Finance's."""
 
 import csv
+import gzip
 import io
 import os
 import re
+import zlib
 from importlib import resources
 
 import numpy as np
@@ -20,7 +22,7 @@ _NUMBER = re.compile(r"[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE
 # not have a leading zero, the separator must be the same twice.
 _DATE = re.compile(r"\d{4}([/-])\d{1,2}\1\d{1,2}")
 _DATE_FORMATS = "YYYY/M/D (e.g. 2021/5/6) or YYYY-MM-DD (e.g. 2021-05-06)"
-_NUMBER_EXAMPLE = 'a finite number, e.g. 1228.1 or "1,228.10"'
+NUMBER_EXAMPLE = 'a finite number, e.g. 1228.1 or "1,228.10"'
 # Spellings of a missing value that deserve their own explanation.
 _MISSING = {"", "null", "nan", "na", "n/a", "none", "-"}
 
@@ -58,7 +60,7 @@ def resolve_price_column(columns, name):
     return match_column(columns, _YAHOO_PRICE), [name, _YAHOO_PRICE]
 
 
-def _source_name(source):
+def source_name(source):
     if isinstance(source, (str, os.PathLike)):
         return os.fspath(source)
     name = getattr(source, "name", None)
@@ -67,7 +69,7 @@ def _source_name(source):
     return "<file-like object>"
 
 
-def _read_text(source, where):
+def read_text(source, where):
     """The whole text of ``source`` (path or file-like), decoded as UTF-8."""
     if isinstance(source, (str, os.PathLike)):
         with open(source, "rb") as f:
@@ -76,11 +78,12 @@ def _read_text(source, where):
         data = source.read()
     else:
         raise TypeError(
-            "load_stock_csv expects a path (str or pathlib.Path) or a file-like "
+            "expected a path (str or pathlib.Path) or a file-like "
             f"object with a read() method, got {type(source).__name__}"
         )
     if isinstance(data, str):
         return data.removeprefix("\ufeff")
+    data = _decompress(bytes(data), where)
     try:
         return bytes(data).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -92,7 +95,20 @@ def _read_text(source, where):
         ) from None
 
 
-def _parse_rows(text, where):
+def _decompress(data, where):
+    """`data` itself, or its decompressed content when it is gzip data (a .csv.gz file)."""
+    if data[:2] != b"\x1f\x8b":
+        return data
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ValueError(
+            f"{where} starts as gzip data but cannot be decompressed ({exc}); "
+            "expected a CSV file, plain or gzip-compressed"
+        ) from None
+
+
+def parse_rows(text, where):
     """Header and data rows of the CSV text, each data row with its line number.
 
     Blank lines are skipped (they hold no value); line numbers are those of the
@@ -147,7 +163,7 @@ def _parse_rows(text, where):
     return header, header_line, rows, np.asarray(lines)
 
 
-def _bad_value_error(where, line, column, value, more, expected):
+def bad_value_error(where, line, column, value, more, expected):
     if value.strip().casefold() in _MISSING:
         what = "an empty value" if not value.strip() else f"the missing value {value!r}"
         why = (
@@ -167,7 +183,7 @@ def _bad_value_error(where, line, column, value, more, expected):
     return ValueError(msg)
 
 
-def _parse_dates(values):
+def parse_dates(values):
     """Dates (NaT where unparsable) and the positions of the unparsable values."""
     strings = pd.Series(values, dtype=object)
     ok = strings.str.fullmatch(_DATE.pattern).fillna(False).to_numpy(dtype=bool)
@@ -180,7 +196,7 @@ def _parse_dates(values):
     return index, np.flatnonzero(index.isna())
 
 
-def _parse_numbers(values):
+def parse_numbers(values):
     """float64 values and the positions of the values that are not numbers."""
     strings = pd.Series(values, dtype=object)
     ok = strings.str.fullmatch(_NUMBER.pattern).fillna(False).to_numpy(dtype=bool)
@@ -316,8 +332,8 @@ def load_stock_csv(path, *, date_column="date", price_column="closed_price"):
     ...
     ValueError: <file-like object>, line 2: column 'closed_price' has 'abc', which ...
     """
-    where = _source_name(path)
-    header, header_line, rows, lines = _parse_rows(_read_text(path, where), where)
+    where = source_name(path)
+    header, header_line, rows, lines = parse_rows(read_text(path, where), where)
     date_col = _find_columns(header, date_column, price_column, f"{where}, line {header_line}")
     index, data = _parse_values(header, rows, lines, date_col, where)
     frame = pd.DataFrame(data, index=index, columns=list(data))
@@ -355,16 +371,16 @@ def _parse_values(header, rows, lines, date_col, where):
     """The dates as an index and every other column as float64, all values checked."""
     columns = dict(zip(header, zip(*rows, strict=True), strict=True))  # name -> strings
     dates = columns.pop(date_col)
-    index, bad = _parse_dates(list(dates))
+    index, bad = parse_dates(list(dates))
     bad_values = [(lines[i], date_col, dates[i], f"a date as {_DATE_FORMATS}") for i in bad]
     data = {}
     for name, values in columns.items():
-        data[name], bad = _parse_numbers(list(values))
-        bad_values += [(lines[i], name, values[i], _NUMBER_EXAMPLE) for i in bad]
+        data[name], bad = parse_numbers(list(values))
+        bad_values += [(lines[i], name, values[i], NUMBER_EXAMPLE) for i in bad]
     if bad_values:
         # Report the bad value nearest the top of the file.
         line, name, value, expected = min(bad_values, key=lambda bad: bad[0])
-        raise _bad_value_error(where, line, name, value, len(bad_values) - 1, expected)
+        raise bad_value_error(where, line, name, value, len(bad_values) - 1, expected)
     duplicated = index.duplicated(keep="first")
     if duplicated.any():
         i = int(np.flatnonzero(duplicated)[0])
