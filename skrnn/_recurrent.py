@@ -172,7 +172,7 @@ class RNNRegressor(BaseRecurrentRegressor):
         parameters=_SHARED_PARAMETERS + _SEED_AND_VERBOSE,
         attributes=_SHARED_ATTRIBUTES,
         see_also=(
-            "LSTMRegressor : Gated cells that keep a long past.\n"
+            "LSTMRegressor : Gated cells that can keep a long past.\n"
             "GRURegressor : Fewer gates than LSTM, fewer parameters."
         ),
         name="RNNRegressor",
@@ -190,8 +190,16 @@ class LSTMRegressor(BaseRecurrentRegressor):
             "and output gates decide what the cell forgets, stores and shows\n"
             "(Hochreiter & Schmidhuber, 1997). The cell state passes from step to\n"
             "step through a sum, not through a squashing function, so gradients\n"
-            "survive long sequences. With ``units=32, layers=4`` on one feature\n"
-            "the lecture's network (``residual=False``) has its 29,345 parameters."
+            "can survive long sequences, as long as the forget gates stay open.\n"
+            "Keras starts them around 0.73 (a forget-gate bias of 1): untrained,\n"
+            "an LSTM of 16 units keeps 0.827 of its gradient per step, a simple\n"
+            "RNN 0.864, and on a clue 50 noisy steps back neither learnt anything\n"
+            "in 25 epochs, while the LSTM with its forget-gate bias set to 3\n"
+            "before training learnt it in every seed (skrnn's gallery:\n"
+            ":ref:`sphx_glr_auto_examples_plot_3_vanishing_gradients.py`,\n"
+            ":ref:`sphx_glr_auto_examples_plot_4_long_term_dependencies.py`).\n"
+            "With ``units=32, layers=4`` on one feature the lecture's network\n"
+            "(``residual=False``) has its 29,345 parameters."
         ),
         parameters=_SHARED_PARAMETERS
         + """\
