@@ -12,6 +12,7 @@ import sys
 from skrnn import model_selection
 from skrnn._report import describe
 from skrnn.datasets import load_sp500, load_stock_csv
+from skrnn.datasets._forecast import target_column
 from skrnn.forecasting import ConformalForecaster
 from skrnn.model_selection import BASELINES, FAMILIES, LINEAR, NAIVE, SEASONAL_NAIVE
 
@@ -170,7 +171,8 @@ def _table(results):
     return "\n".join(lines)
 
 
-def _write(out, result):
+def _write(out, result, label):
+    """The results table and the two figures; `label` names the series in them."""
     from skrnn.plotting import plot_learning_history, plot_predictions
 
     os.makedirs(out, exist_ok=True)
@@ -183,7 +185,8 @@ def _write(out, result):
     figure = plot_predictions(
         predictions["y_true"],
         {name: predictions[name].to_numpy() for name in networks},
-        naive=predictions[NAIVE].to_numpy(),
+        naive=predictions[NAIVE],
+        label=label,
     )
     figure.savefig(os.path.join(out, "predictions.png"), dpi=110)
 
@@ -204,7 +207,7 @@ def compare(args):
     print(f"{len(frame)} rows; tuning on {day(train[0])} .. {day(train[-1])}, "
           f"testing on {day(test[0])} .. {day(test[-1])} (days forecast)", flush=True)  # fmt: skip
     print(_table(result.results))
-    _write(args.out, result)
+    _write(args.out, result, label=target_column(frame, args.value_column))
     print(f"wrote results.csv, learning_history.png and predictions.png to {args.out}")
     if args.save:
         _save_models(args, frame, result)

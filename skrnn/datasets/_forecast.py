@@ -24,6 +24,11 @@ def _find(frame, name, what):
     return column
 
 
+def target_column(frame, target):
+    """The column of `frame` that ``target`` (a name, or None) designates."""
+    return _default_target(frame) if target is None else _find(frame, target, "target")
+
+
 def _default_target(frame):
     columns = list(frame.columns)
     column, tried = resolve_price_column(columns, DEFAULT_PRICE)
@@ -187,7 +192,7 @@ def make_forecast_xy(frame, *, target=None, horizon=1, features=None, known_futu
         hint = " (use series.to_frame())" if isinstance(frame, pd.Series) else ""
         raise TypeError(f"frame must be a pandas DataFrame{hint}, got {type(frame).__name__}")
     horizons, single = check_horizons(horizon)
-    target = _default_target(frame) if target is None else _find(frame, target, "target")
+    target = target_column(frame, target)
     features = [target] if features is None else _check_features(frame, features)
     known = _check_known_future(frame, known_future, target, features, horizons)
     if is_panel(frame):
