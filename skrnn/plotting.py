@@ -29,6 +29,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 from sklearn.pipeline import Pipeline
 
 __all__ = ["plot_forecast", "plot_learning_history", "plot_predictions"]
@@ -253,6 +254,7 @@ def plot_learning_history(models, *, ylim=None, figsize=None, ncols=None):
                 label = "kept: untrained (epoch 0)" if best == 0 else "best epoch"
                 ax.axvline(best, color="black", linestyle=":", linewidth=1, label=label)
         ax.set_title(str(name))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # no epoch 2.5
         ax.set_xlabel("epoch")
         ax.set_ylabel("loss (MSE of scaled target)")
         if ylim is not None:
