@@ -150,7 +150,8 @@ plt.show()
 
 # %%
 # And the lecture's prediction figure, with the naive forecast added as a grey
-# dashed line.
+# dashed line. ``y_test`` is named after the column and the day it is for
+# (``closed_price_t+1``): ``label`` gives the legend a reader's name for it.
 lecture_predictions = {
     name: model.predict(X_test) for name, model in lecture_models.items()
 }
@@ -158,6 +159,7 @@ fig = plot_predictions(
     y_test,
     lecture_predictions,
     naive=y_naive,
+    label="S&P 500 close",
     index=test_days,
     title="S&P 500, test period: the lecture's networks (residual=False)",
     ncols=1,
@@ -241,6 +243,7 @@ fig = plot_predictions(
     y_test,
     {name: model.predict(X_test) for name, model in residual_models.items()},
     naive=y_naive,
+    label="S&P 500 close",
     index=test_days,
     title="S&P 500, test period: residual=True (skrnn's default)",
     ncols=1,

@@ -51,7 +51,9 @@ cluster = LocalCluster(
 )
 client = Client(cluster)
 backends = client.run(lambda: __import__("keras").backend.backend())
-print(f"this process: Keras on {keras.backend.backend()}; workers: {backends}")
+print(f"this process: Keras on {keras.backend.backend()}")
+for address, backend in backends.items():
+    print(f"worker {address}: Keras on {backend}")
 
 # %%
 # The search
