@@ -118,8 +118,8 @@ def _parser():
            "off only for large grids)", type=int)  # fmt: skip
     option("--seed", "random_state", "random seed of every network", type=int)
     add("--scheduler", metavar="ADDRESS",
-        help="run the fits on the Dask cluster of this scheduler (tcp://host:8786), or "
-        "'local' for one worker process per core on this machine; needs skrnn[dask]")  # fmt: skip
+        help="run the fits on the Dask cluster of this scheduler (tcp://host:8786), or 'local' "
+        "for one worker process per core on this machine; needs the dask extra")  # fmt: skip
     quick = " ".join(f"{flags[k][0]} {flags[k][1](v)}" for k, v in QUICK.items())
     add("--quick", action="store_true",
         help=f"a smoke run of the whole flow: a tiny grid and a few epochs ({quick})")  # fmt: skip
