@@ -35,3 +35,17 @@ def seeded_initializer(name, random_state, layer, part):
     if seed is None:
         return name
     return keras.initializers.get({"class_name": name, "config": {"seed": seed}})
+
+
+def member_seeds(random_state, n_members):
+    """The ``random_state`` of each of `n_members` networks of a seed ensemble.
+
+    The first member keeps `random_state` itself, so that an ensemble of one
+    is the network a plain fit trains; the others get seeds derived from it
+    (all None, unseeded, when `random_state` is None).
+    """
+    if random_state is None:
+        return [None] * n_members
+    base = int(check_random_state(random_state).randint(_MAX_SEED))
+    derived = [(base + zlib.crc32(f"member/{i}".encode())) % _MAX_SEED for i in range(1, n_members)]
+    return [random_state, *derived]
