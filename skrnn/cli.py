@@ -16,7 +16,18 @@ _COMPARE_DESCRIPTION = (
     "only), the best of each is refitted, and everything, the naive forecast "
     '"tomorrow = today" included, is evaluated on the test period.'
 )
-QUICK = dict(window=[5], units=[4], layers=[1], residual=[True], epochs=3, patience=2, splits=2)
+QUICK = dict(
+    window=[5],
+    units=[4],
+    layers=[1],
+    residual=[[True]],
+    epochs=3,
+    patience=[2],
+    splits=2,
+    n_seeds=1,
+)
+#: What the training options' defaults leave to compare: chosen by the series' length.
+_BY_LENGTH = "(default: by the series' length, {short} below 500 tuning rows, else {long})"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -36,11 +47,53 @@ def _positive_int(text):
     return value
 
 
+#: The words of --residual and the values of ``residual`` each stands for.
+_RESIDUALS = {
+    "on": [True],
+    "off": [False],
+    "both": [True, False],
+    "naive": [True],
+    "linear": ["linear"],
+    "seasonal": ["seasonal"],
+}
+
+
 def _residual_choices(text):
-    choices = {"on": [True], "off": [False], "both": [True, False]}
-    if text not in choices:
-        raise argparse.ArgumentTypeError(f"expected on, off or both, got {text!r}")
-    return choices[text]
+    if text not in _RESIDUALS:
+        raise argparse.ArgumentTypeError(
+            f"expected on, off, both, naive, linear or seasonal, got {text!r}"
+        )
+    return _RESIDUALS[text]
+
+
+def _number(low, high=None, *, low_open=False):
+    """An argparse type: a number in ``[low, high)`` (``(low, high)`` with `low_open`)."""
+
+    def parse(text):
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        if value < low or (low_open and value == low) or (high is not None and value >= high):
+            bounds = f"{'>' if low_open else '>='} {low:g}" + (
+                f" and < {high:g}" if high is not None else ""
+            )
+            raise argparse.ArgumentTypeError(f"expected a number {bounds}, got {text!r}")
+        return value
+
+    return parse
+
+
+def _significance(text):
+    if text == "none":
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"expected a level in (0, 1] or none, got {text!r}")
+    return value
 
 
 def _parser():
@@ -68,16 +121,41 @@ def _parser():
     )
     add("--layers", nargs="+", type=_positive_int, default=[1],
         help="stacked layers to search (default: 1)")  # fmt: skip
-    add("--residual", type=_residual_choices, default=[True],
-        help="skip connection from the newest step: on, off or both (default: on)")  # fmt: skip
+    add("--residual", nargs="+", type=_residual_choices, default=[[True], ["linear"]],
+        help="the skip connection and the forecast a network starts as, to search: on or "
+        "naive (the naive forecast), linear (the linear autoregression on the window), "
+        "seasonal (the seasonal naive forecast, with --season), off (no skip), both (on "
+        "and off) (default: naive linear)")  # fmt: skip
+    add("--inputs", nargs="+", choices=["levels", "differences", "from_newest"],
+        default=["levels"], help="what the recurrent layers read, to search: levels, "
+        "differences (step-to-step changes) or from_newest (each step minus the newest) "
+        "(default: levels)")  # fmt: skip
     add("--season", type=_positive_int, metavar="M",
         help="the series' season in rows (e.g. 12 for monthly data): adds the seasonal "
         "naive forecast to the baselines")  # fmt: skip
     add("--splits", type=_positive_int, default=3,
         help="TimeSeriesSplit folds for the search (default: 3)")  # fmt: skip
     add("--epochs", type=_positive_int, default=200, help="most epochs per fit (default: 200)")
-    add("--patience", type=_positive_int, default=10,
-        help="early-stopping patience in epochs (default: 10)")  # fmt: skip
+    add("--patience", nargs="+", type=_positive_int,
+        help="early-stopping patience in epochs, to search "
+        + _BY_LENGTH.format(short=50, long=10))  # fmt: skip
+    add("--learning-rate", nargs="+", type=_number(0, low_open=True),
+        help="Adam's learning rate, to search "
+        + _BY_LENGTH.format(short=0.01, long=0.001))  # fmt: skip
+    add("--weight-decay", nargs="+", type=_number(0), default=[0.0],
+        help="Adam's weight decay, to search (default: 0)")  # fmt: skip
+    add("--dropout", nargs="+", type=_number(0, 1), default=[0.0],
+        help="dropout of the recurrent layers' inputs, to search (default: 0)")  # fmt: skip
+    add("--batch-size", nargs="+", type=_positive_int,
+        help="rows per gradient step, to search "
+        + _BY_LENGTH.format(short=16, long=32))  # fmt: skip
+    add("--n-seeds", type=_positive_int, metavar="N",
+        help="networks per candidate, from N seeds, their predictions averaged "
+        + _BY_LENGTH.format(short=3, long=1))  # fmt: skip
+    add("--significance", type=_significance, default=0.05, metavar="P",
+        help="how sure the selection must be that a network beats the best baseline "
+        "on the out-of-fold rows before it keeps what it learned, or none "
+        "(default: 0.05)")  # fmt: skip
     add("--n-jobs", type=int, default=1,
         help="processes for the fits, -1 for one per core (default: 1: each process "
         "compiles every architecture once, so more processes than 1 pay off only for "
@@ -120,17 +198,24 @@ def _read_data(args):
 
 
 def _table(results):
+    params = [
+        _describe(r.params) + ("" if r.learned or name in BASELINES else ", kept its start")
+        for name, r in results.iterrows()
+    ]
+    width = max(40, *map(len, params))
+    verdict = max(30, *map(len, results["verdict"]))
     header = (
-        f"{'model':<16} {'best parameters':<40} {'CV RMSE':>9} {'± std':>7} "
-        f"{'test RMSE':>10} {'MAE':>8} {'MAPE %':>7} {'/ naive':>8} {'fit s':>6}  "
-        "Diebold-Mariano test"
+        f"{'model':<16} {'best parameters':<{width}} {'CV RMSE':>9} {'± std':>7} "
+        f"{'test RMSE':>10} {'MAE':>8} {'MAPE %':>7} {'/ naive':>8} {'/ linear':>8} "
+        f"{'fit s':>6}  {'Diebold-Mariano test vs naive':<{verdict}}  vs linear"
     )
     lines = [header, "-" * len(header)]
-    for name, r in results.iterrows():
+    for (name, r), shown in zip(results.iterrows(), params, strict=True):
         lines.append(
-            f"{name:<16} {_describe(r.params):<40} {r.cv_rmse_mean:>9.2f} "
+            f"{name:<16} {shown:<{width}} {r.cv_rmse_mean:>9.2f} "
             f"{r.cv_rmse_std:>7.2f} {r.test_rmse:>10.2f} {r.test_mae:>8.2f} "
-            f"{r.test_mape:>7.2f} {r.ratio_to_naive:>8.3f} {r.fit_seconds:>6.1f}  {r.verdict}"
+            f"{r.test_mape:>7.2f} {r.ratio_to_naive:>8.3f} {r.ratio_to_linear:>8.3f} "
+            f"{r.fit_seconds:>6.1f}  {r.verdict:<{verdict}}  {r.verdict_linear}"
         )
     return "\n".join(lines)
 
@@ -170,11 +255,18 @@ def compare(args):
             windows=args.window,
             units=args.units,
             layers=args.layers,
-            residual=args.residual,
+            residual=list(dict.fromkeys(r for group in args.residual for r in group)),
+            inputs=args.inputs,
+            learning_rate=args.learning_rate,
+            weight_decay=args.weight_decay,
+            dropout=args.dropout,
+            batch_size=args.batch_size,
             season=args.season,
             n_splits=args.splits,
             epochs=args.epochs,
             patience=args.patience,
+            significance=args.significance,
+            n_seeds=args.n_seeds,
             random_state=args.seed,
             n_jobs=args.n_jobs,
             verbose=1,

@@ -61,8 +61,51 @@ def test_table_and_progress_on_the_terminal(tmp_path, capsys):
     captured = capsys.readouterr()
     assert status == 0
     assert "test RMSE" in captured.out and "GRU" in captured.out and "naive" in captured.out
+    assert "/ linear" in captured.out and "vs linear" in captured.out
     assert "[9/9 " in captured.err  # naive, linear and GRU: 2 folds and a refit each
     assert "GRU window=5 units=4 layers=1 residual=True" in captured.err
+
+
+@pytest.fixture
+def options_of_compare(tmp_path, monkeypatch):
+    """Run ``skrnn compare`` on a small CSV with more arguments, and return the
+    options it called :func:`skrnn.model_selection.compare` with (the call stops there)."""
+    import skrnn.model_selection
+
+    seen = {}
+
+    def compare(frame, **options):
+        seen.update(options)
+        raise ValueError("stop here")
+
+    monkeypatch.setattr(skrnn.model_selection, "compare", compare)
+    csv = _write_lecture_csv(tmp_path / "prices.csv", 150)
+
+    def run(*argv):
+        assert main(["compare", str(csv), *argv]) == 1
+        return seen
+
+    return run
+
+
+def test_training_options_reach_the_grid(options_of_compare):
+    seen = options_of_compare(
+        "--residual", "naive", "linear", "off", "--inputs", "levels", "from_newest",
+        "--learning-rate", "0.01", "0.001", "--weight-decay", "0", "0.001", "--dropout", "0.1",
+        "--batch-size", "8", "16", "--patience", "20", "--n-seeds", "2", "--significance", "none",
+    )  # fmt: skip
+    assert seen["residual"] == [True, "linear", False]
+    assert seen["inputs"] == ["levels", "from_newest"]
+    assert seen["learning_rate"] == [0.01, 0.001] and seen["weight_decay"] == [0.0, 0.001]
+    assert seen["dropout"] == [0.1] and seen["batch_size"] == [8, 16]
+    assert seen["patience"] == [20] and seen["n_seeds"] == 2 and seen["significance"] is None
+
+
+def test_training_options_left_out_are_chosen_by_compare(options_of_compare):
+    seen = options_of_compare()
+    assert seen["residual"] == [True, "linear"] and seen["significance"] == 0.05
+    for name in ("learning_rate", "batch_size", "patience", "n_seeds"):
+        assert seen[name] is None
 
 
 def _one_line_error(captured):
@@ -101,7 +144,18 @@ def test_series_too_short_for_the_windows_is_a_one_line_error(tmp_path, capsys):
 
 @pytest.mark.parametrize(
     "argv",
-    [["compare", "--bogus"], ["compare", "--window", "0"], ["compare", "--residual", "maybe"]],
+    [
+        ["compare", "--bogus"],
+        ["compare", "--window", "0"],
+        ["compare", "--residual", "maybe"],
+        ["compare", "--inputs", "diffs"],
+        ["compare", "--learning-rate", "0"],
+        ["compare", "--weight-decay", "-1"],
+        ["compare", "--dropout", "1"],
+        ["compare", "--batch-size", "0"],
+        ["compare", "--n-seeds", "0"],
+        ["compare", "--significance", "2"],
+    ],
 )
 def test_bad_option_is_a_one_line_error(argv, capsys):
     with pytest.raises(SystemExit) as exit_info:
