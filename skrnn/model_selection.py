@@ -117,20 +117,19 @@ def compare(
     naive forecast; each is refitted with its lowest mean RMSE.
 
     **A network earns its place.** The networks learn freely in the folds
-    (``significance=None``); then the selection asks whether what they learned
-    beats the best baseline, the one with the lowest mean RMSE: a candidate
-    is eligible where a one-sided Diebold-Mariano test finds its squared
-    errors on the rows of every test fold (the out-of-fold errors: far more
-    rows than a validation tail) lower than that baseline's, at the level
-    `significance` divided by the number of candidates of the family (the
-    regressors' own rule, as early stopping applies it to a validation tail).
-    The eligible candidate with the lowest mean RMSE is refitted on all
-    training rows, learning freely; if none is eligible, the network keeps its
+    (``significance=None``); then the selection asks whether what the best of
+    them learned beats the best baseline. The family's candidate with the
+    lowest mean RMSE is refitted on all training rows, learning freely, only
+    if a one-sided Diebold-Mariano test finds its squared errors on the rows
+    of every test fold (the out-of-fold errors: far more rows than a
+    validation tail) lower than those of the baseline with the lowest mean
+    RMSE, at the level `significance` (the regressors' own rule, as early
+    stopping applies it to a validation tail). Otherwise the network keeps its
     start: the candidate whose start (the baseline its skip connection begins
     as, see `residual`) has the lowest mean RMSE is refitted with
     ``significance=0``, which is exactly that baseline. On a random walk the
-    networks therefore stay the naive forecast; where the linear model is the
-    best a network can do, they are the linear model.
+    networks therefore stay the naive forecast; where the networks learned
+    nothing the linear model does not know, they are the linear model.
 
     Whether a model is really more accurate than the naive forecast, and than
     the linear model, is the Diebold-Mariano test
@@ -219,9 +218,8 @@ def compare(
 
     significance : float or None, default=0.05
         How sure the selection must be that a network beats the best baseline
-        on the out-of-fold rows before it keeps what it learned (before the
-        Bonferroni division by the number of candidates); None: the lowest
-        mean RMSE, whatever it is.
+        on the out-of-fold rows before it keeps what it learned; None: the
+        lowest mean RMSE, whatever it is.
 
     n_seeds : int or None, default=None
         Networks per candidate, from that many seeds derived from
@@ -596,17 +594,15 @@ class _Selection:
     A baseline's candidate is the one with the lowest mean fold RMSE. A network
     must earn its place against the best of them, the *reference*: the
     baseline (naive, seasonal naive or linear on one window) with the lowest
-    mean fold RMSE. A network candidate is eligible if its squared errors on
-    the rows of every test fold (out-of-fold errors: all the tuning rows after
-    the first fold's training rows, far more than a validation tail) are
-    significantly lower than the reference's, by the regressors' own rule
-    (their ``_beats_start``) at their ``significance`` divided by the number of
-    candidates (Bonferroni: the best of several candidates beats a reference
-    by chance more often than one does); with ``significance=None`` every
-    candidate is. The eligible candidate with the lowest mean RMSE is refitted
-    learning freely. If none is eligible, the network keeps its start: the
-    candidate whose start (the baseline it begins as) has the lowest mean RMSE
-    is refitted with ``significance=0``, which never replaces the start.
+    mean fold RMSE. The network's candidate with the lowest mean fold RMSE is
+    refitted learning freely if its squared errors on the rows of every test
+    fold (out-of-fold errors: all the tuning rows after the first fold's
+    training rows, far more than a validation tail) are significantly lower
+    than the reference's, by the regressors' own rule (their
+    ``_beats_start``, at their ``significance``; with ``significance=None``
+    always). Otherwise the network keeps its start: the candidate whose start
+    (the baseline it begins as) has the lowest mean RMSE is refitted with
+    ``significance=0``, which never replaces the start.
     """
 
     def __init__(self, candidates, fold_rmse, out_of_fold, y_true, regressors):
@@ -625,13 +621,10 @@ class _Selection:
             self.pvalues[name] = np.array(
                 [regressor._start_pvalue(e, reference_errors) for e in errors]
             )
-            if regressor.significance is not None:
-                level = regressor.significance / len(scores)
-                regressor = clone(regressor).set_params(significance=level)
-            eligible = np.array([regressor._beats_start(e, reference_errors) for e in errors])
-            self.learned[name] = bool(eligible.any())
-            if eligible.any():
-                self.best[name] = int(np.flatnonzero(eligible)[np.argmin(scores[eligible])])
+            best = int(np.argmin(scores))
+            self.learned[name] = bool(regressor._beats_start(errors[best], reference_errors))
+            if self.learned[name]:
+                self.best[name] = best
             else:
                 starts = [_start_of(params, candidates) for params in candidates[name]]
                 start_rmse = [np.inf if s is None else mean[s[0]][s[1]] for s in starts]

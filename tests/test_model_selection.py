@@ -84,7 +84,7 @@ def test_cv_scores_equal_a_grid_search_of_the_same_pipelines(result, frame):
     # The search's fits learn freely; the selection judges them afterwards.
     search = GridSearchCV(
         clone(result.estimators["GRU"]).set_params(regressor__significance=None),
-        {"slidingwindowtransformer__window": [3, 5]},
+        {"slidingwindowtransformer__window": [3, 5], "regressor__residual": [True, "linear"]},
         cv=TimeSeriesSplit(n_splits=2),
         scoring="neg_root_mean_squared_error",
     ).fit(X.iloc[:n_train], y.iloc[:n_train])
@@ -133,7 +133,7 @@ def test_silent_by_default(frame, capsys):
         (dict(residual=["seasonal"]), "residual holds 'seasonal'.* season=None"),
         (dict(residual=["seasonal"], season=12), "windows of 5 steps do not reach back"),
         (dict(residual=["linear"], windows=[1, 5]), "'linear', which needs windows of at least 2"),
-        (dict(inputs=["differences"], windows=[1]), "'differences', which needs windows of at"),
+        (dict(inputs=["differences"], windows=[1], residual=[True]), "'differences', which needs"),
         (dict(inputs=["diffs"]), "inputs=.* must hold values of"),
         (dict(residual=[False], inputs=["from_newest"]), "needs the skip connection"),
         (dict(learning_rate=[0.0]), "learning_rate holds 0.0; expected numbers > 0"),
@@ -242,3 +242,18 @@ def test_forecasts_equal_up_to_round_off_are_the_same_forecast():
     naive = np.r_[99.0, y_true[:-1]]
     predictions = pd.DataFrame({"y_true": y_true, "naive": naive, "model": naive + 1e-5})
     assert _against_naive(predictions, "model", horizon=1)["verdict"] == "same as naive"
+
+
+def test_training_left_at_none_follows_the_series_length(frame, monkeypatch):
+    import skrnn.model_selection as ms
+
+    short = compare(frame, models=["gru"], windows=[5], units=[3], epochs=2, n_splits=2)
+    regressor = short.estimators["GRU"][-1]
+    assert (regressor.learning_rate, regressor.batch_size, regressor.patience) == (0.01, 16, 50)
+    assert regressor.n_seeds == 3 and len(regressor.models_) == 3
+    # The same rows counted as a long series get the long series' settings.
+    monkeypatch.setattr(ms, "SHORT_SERIES", 50)
+    long = compare(frame, models=["gru"], windows=[5], units=[3], epochs=2, n_splits=2)
+    regressor = long.estimators["GRU"][-1]
+    assert (regressor.learning_rate, regressor.batch_size, regressor.patience) == (0.001, 32, 10)
+    assert regressor.n_seeds == 1
