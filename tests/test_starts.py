@@ -179,3 +179,13 @@ def test_weight_decay_shrinks_the_recurrent_path_but_not_the_start(seasonal):
     assert kernel["decayed"] < 0.01 * kernel["free"]
     skip = decayed.model_.get_layer("skip").get_weights()[0]
     assert abs(skip[0, 0]) > 0.5
+
+
+def test_an_ensemble_with_a_linear_start_and_level_free_inputs_pickles(seasonal):
+    import pickle
+
+    X, y = seasonal
+    reg = GRURegressor(residual="linear", inputs="from_newest", n_seeds=2, **TINY).fit(X, y)
+    again = pickle.loads(pickle.dumps(reg))
+    for a, b in zip(reg.predict(X, return_std=True), again.predict(X, return_std=True)):
+        assert_allclose(a, b, rtol=1e-6)
