@@ -206,7 +206,7 @@ def _table(results):
     verdict = max(30, *map(len, results["verdict"]))
     header = (
         f"{'model':<16} {'best parameters':<{width}} {'CV RMSE':>9} {'± std':>7} "
-        f"{'test RMSE':>10} {'MAE':>8} {'MAPE %':>7} {'/ naive':>8} {'/ linear':>8} "
+        f"{'test RMSE':>10} {'MAE':>8} {'MAPE %':>7} {'/ naive':>8} {'/ linear':>9} "
         f"{'fit s':>6}  {'Diebold-Mariano test vs naive':<{verdict}}  vs linear"
     )
     lines = [header, "-" * len(header)]
@@ -214,7 +214,7 @@ def _table(results):
         lines.append(
             f"{name:<16} {shown:<{width}} {r.cv_rmse_mean:>9.2f} "
             f"{r.cv_rmse_std:>7.2f} {r.test_rmse:>10.2f} {r.test_mae:>8.2f} "
-            f"{r.test_mape:>7.2f} {r.ratio_to_naive:>8.3f} {r.ratio_to_linear:>8.3f} "
+            f"{r.test_mape:>7.2f} {r.ratio_to_naive:>8.3f} {r.ratio_to_linear:>9.3f} "
             f"{r.fit_seconds:>6.1f}  {r.verdict:<{verdict}}  {r.verdict_linear}"
         )
     return "\n".join(lines)

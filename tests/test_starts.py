@@ -187,5 +187,6 @@ def test_an_ensemble_with_a_linear_start_and_level_free_inputs_pickles(seasonal)
     X, y = seasonal
     reg = GRURegressor(residual="linear", inputs="from_newest", n_seeds=2, **TINY).fit(X, y)
     again = pickle.loads(pickle.dumps(reg))
-    for a, b in zip(reg.predict(X, return_std=True), again.predict(X, return_std=True)):
+    before, after = reg.predict(X, return_std=True), again.predict(X, return_std=True)
+    for a, b in zip(before, after, strict=True):
         assert_allclose(a, b, rtol=1e-6)
