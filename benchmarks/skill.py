@@ -66,7 +66,6 @@ SERIES = {
 }
 QUICK_SERIES = ("lynx", "sp500")
 FAMILIES = ("rnn", "lstm", "gru")
-MARKERS = ("<!-- begin: skill -->", "<!-- end: skill -->")
 
 
 def main(argv=None):
@@ -109,7 +108,7 @@ def main(argv=None):
     report = _report(run)
     print(report)
     if args.write:
-        _write_section(Path(args.results), report)
+        _write_section(Path(args.results), report, _section_name(run))
     return 0
 
 
@@ -217,6 +216,17 @@ def _cv_pvalue(result, model):
     return float(table["pvalue_vs_reference"].min())
 
 
+def _free(run):
+    """Whether the run let the networks keep what they learned, untested."""
+    return "--significance none" in run["command"]
+
+
+def _section_name(run):
+    """The section of RESULTS.md a run's report goes to: one for compare's defaults,
+    one for the networks learning freely."""
+    return "skill-significance-none" if _free(run) else "skill"
+
+
 def _report(run):
     runs, command, backend, seconds = run["runs"], run["command"], run["backend"], run["seconds"]
     networks = sorted(
@@ -225,12 +235,15 @@ def _report(run):
     )
     seeds = sorted({r["seed"] for r in runs})
     lines = [
-        "## Skill on series with structure, and on random walks",
+        "## Skill on series with structure, and on random walks"
+        + (": the networks learning freely" if _free(run) else ""),
         "",
         f"Measured with `{command}` (Keras backend: {backend}; seeds {', '.join(map(str, seeds))}; "
         f"{seconds / 60:.0f} min on a machine shared with other work).",
         "",
-        "`skrnn.model_selection.compare` with its defaults on each series: the last 25 % of the "
+        "`skrnn.model_selection.compare` with its defaults"
+        + (" but `significance=None` (no test)" if _free(run) else "")
+        + " on each series: the last 25 % of the "
         "rows is the test period, everything is tuned on the rest. Per series and network "
         "family, the **worst over the seeds**: test RMSE over the naive forecast's and over the "
         "linear model's (largest), the one-sided Diebold-Mariano p-values of \"more accurate "
@@ -242,8 +255,8 @@ def _report(run):
         "|---|---|---|---|---|---|---|---|---|",
     ]
     by_series = {}
-    for run in runs:
-        by_series.setdefault(run["series"], []).append(run)
+    for one in runs:
+        by_series.setdefault(one["series"], []).append(one)
     targets = {"no worse": [], "better": [], "random walk": []}
     for name, group in by_series.items():
         first = group[0]
@@ -333,11 +346,13 @@ def _p(value):
     return "-" if value != value else f"{value:.2g}"
 
 
-def _write_section(path, report):
-    """Put `report` into `path` between the section's markers, replacing an older one."""
+def _write_section(path, report, name):
+    """Put `report` into `path` between the markers of the section `name`, replacing
+    an older one."""
     text = path.read_text() if path.exists() else ""
-    section = f"{MARKERS[0]}\n{report}\n{MARKERS[1]}"
-    pattern = re.compile(re.escape(MARKERS[0]) + ".*?" + re.escape(MARKERS[1]), re.DOTALL)
+    markers = (f"<!-- begin: {name} -->", f"<!-- end: {name} -->")
+    section = f"{markers[0]}\n{report}\n{markers[1]}"
+    pattern = re.compile(re.escape(markers[0]) + ".*?" + re.escape(markers[1]), re.DOTALL)
     text = (
         pattern.sub(lambda _: section, text)
         if pattern.search(text)
