@@ -21,7 +21,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from skrnn._linear import _fit_steps
+from skrnn._linear import fit_steps
 from skrnn._naive_start import closest_feature, exact_lag, naive_start
 
 #: The starts a skip connection can take, by the value of ``residual``.
@@ -86,7 +86,7 @@ def initial_skip(kind, X, targets, horizons, backs):
                 f"{steps} steps known, to fit the linear start on; the {X.shape[0]} "
                 "windows given have missing steps. Use more rows or a shorter window."
             )
-        return _fit_steps(X[complete].astype(np.float64), targets[complete], LINEAR_ALPHA)
+        return fit_steps(X[complete].astype(np.float64), targets[complete], LINEAR_ALPHA)
     steps = skip_steps(kind, X.shape[1], backs)
     kernel = np.zeros((steps, n_features, n_outputs))
     bias = np.zeros(n_outputs)
