@@ -23,7 +23,11 @@ forecast "tomorrow = today" through Theil's U2.
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import GridSearchCV, TimeSeriesSplit, cross_validate
+from sklearn.model_selection import (
+    GridSearchCV,
+    TimeSeriesSplit,
+    cross_validate,
+)
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler
 from skrnn import (
@@ -35,7 +39,8 @@ from skrnn import (
 from skrnn.datasets import load_sp500, make_forecast_xy
 
 X, y = make_forecast_xy(load_sp500().iloc[-500:], horizon=1)
-print(f"X: {X.shape}, y: {y.shape}, from {X.index[0].date()} to {X.index[-1].date()}")
+first, last = X.index[0].date(), X.index[-1].date()
+print(f"X: {X.shape}, y: {y.shape}, from {first} to {last}")
 
 # %%
 # Cross-validation folds in time order
@@ -44,13 +49,19 @@ print(f"X: {X.shape}, y: {y.shape}, from {X.index[0].date()} to {X.index[-1].dat
 # ``TimeSeriesSplit(n_splits=3)`` cuts the series into 4 consecutive blocks:
 # each split trains on all the blocks before a test block and tests on it.
 cv = TimeSeriesSplit(n_splits=3)
+
+
+def period(rows):
+    return f"{X.index[rows[0]].date()} .. {X.index[rows[-1]].date()}"
+
+
 folds = pd.DataFrame(
     [
         {
             "split": i,
-            "train": f"{X.index[train[0]].date()} .. {X.index[train[-1]].date()}",
+            "train": period(train),
             "n_train": len(train),
-            "test": f"{X.index[test[0]].date()} .. {X.index[test[-1]].date()}",
+            "test": period(test),
             "n_test": len(test),
         }
         for i, (train, test) in enumerate(cv.split(X))
@@ -208,7 +219,10 @@ ax_rmse.errorbar(
     label="LSTM candidate (mean +- std over folds)",
 )
 ax_rmse.axhline(
-    naive_rmse.mean(), color="grey", linestyle="--", label="naive forecast (mean)"
+    naive_rmse.mean(),
+    color="grey",
+    linestyle="--",
+    label="naive forecast (mean)",
 )
 ax_rmse.set_ylabel("test RMSE (index points)")
 ax_rmse.set_title("Mean test RMSE")
@@ -221,7 +235,9 @@ ax_u2.errorbar(
     color="tab:orange",
     label="LSTM candidate (mean +- std over folds)",
 )
-ax_u2.axhline(1.0, color="grey", linestyle="--", label="naive forecast (U2 = 1)")
+ax_u2.axhline(
+    1.0, color="grey", linestyle="--", label="naive forecast (U2 = 1)"
+)
 ax_u2.set_ylabel("test RMSE / naive RMSE (U2)")
 ax_u2.set_title("Mean Theil's U2")
 ax_rmse.set_ylim(bottom=0)
@@ -249,7 +265,9 @@ print(per_fold.round(2).to_string())
 better = (per_fold.iloc[:-1] < naive_rmse).sum()
 print("candidates with a lower RMSE than the naive forecast, per fold:")
 print(better.to_string())
-print(f"spread of the mean RMSE over the candidates: {np.ptp(table['RMSE']):.3f}")
+print(
+    f"spread of the mean RMSE over the candidates: {np.ptp(table['RMSE']):.3f}"
+)
 print(f"spread of the naive RMSE over the folds: {np.ptp(naive_rmse):.2f}")
 
 # %%

@@ -122,9 +122,11 @@ SIGMAS = [0.1, 0.3, 1.0, 3.0]
 
 
 def inputs(seed):
-    """The seed's sequences of white noise at every scale in SIGMAS, stacked."""
+    """The seed's sequences of white noise at every scale of SIGMAS."""
     noise = np.random.default_rng(seed).normal(size=(N_SEQUENCES, T, 1))
-    return np.concatenate([sigma * noise for sigma in SIGMAS]).astype("float32")
+    return np.concatenate([sigma * noise for sigma in SIGMAS]).astype(
+        "float32"
+    )
 
 
 def gradients(models):
@@ -163,7 +165,9 @@ grads = {kind: gradients(networks(kind)) for kind in KINDS}
 distance = np.arange(T)
 at_1 = SIGMAS.index(1.0)
 curves = {kind: grads[kind][:, at_1].mean(axis=(0, 1)) for kind in KINDS}
-table = pd.DataFrame({kind: curves[kind] for kind in KINDS[:3]}, index=distance)
+table = pd.DataFrame(
+    {kind: curves[kind] for kind in KINDS[:3]}, index=distance
+)
 table = table.iloc[[0, 1, 5, 10, 25, 50, 99]].map(lambda v: f"{v:.1e}")
 table.index = [f"|dy/dx| at T-t={d}" for d in table.index]
 for kind in KINDS[:3]:

@@ -204,7 +204,11 @@ for gap, names in GAPS.items():
             if seeds_carrying(gap, name, budget) >= 2
             and seeds_carrying(gap, "RNN", budget) == 0
         ]
-        verdict = f"from {found[0]} epochs" if found else f"none up to {EPOCHS} epochs"
+        verdict = (
+            f"from {found[0]} epochs"
+            if found
+            else f"none up to {EPOCHS} epochs"
+        )
         print(f"gap {gap}, {name} vs RNN: {verdict}")
 
 # %%

@@ -123,11 +123,16 @@ columns = ["param_slidingwindowtransformer__window"] + [
     f"split{k}_test_score" for k in range(2)
 ]
 scores = pd.DataFrame(search.cv_results_)[columns]
-print(scores.rename(columns=lambda c: c.removeprefix("param_")).to_string(index=False))
+print(
+    scores.rename(columns=lambda c: c.removeprefix("param_")).to_string(
+        index=False
+    )
+)
 print(
     "identical to the search in this process:",
     all(
-        np.array_equal(search.cv_results_[c], here.cv_results_[c]) for c in columns[1:]
+        np.array_equal(search.cv_results_[c], here.cv_results_[c])
+        for c in columns[1:]
     ),
 )
 
