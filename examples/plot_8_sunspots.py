@@ -74,10 +74,9 @@ for name in ["RNN", "LSTM", "GRU"]:
         .to_string(),
     )
     best = cv.loc[cv["mean_rmse"].idxmin()]
-    print(f"  best: window={best.window} residual={best.residual}, "
-          f"fold RMSE {best.mean_rmse:.2f} against the linear model's "
-          f"{linear_rmse:.2f}, p = "
-          f"{best.pvalue_vs_reference:.2g}")  # fmt: skip
+    print(f"  best: window={best.window} residual={best.residual}")
+    print(f"  fold RMSE {best.mean_rmse:.2f} against the linear model's "
+          f"{linear_rmse:.2f}, p = {best.pvalue_vs_reference:.2g}")  # fmt: skip
 
 # %%
 # The best candidates' fold RMSEs are within 4 % of the linear model's (the
