@@ -32,6 +32,8 @@ from skrnn._split import PanelSplit
 
 #: Significance level of the Diebold-Mariano tests behind the report's wording.
 ALPHA = 0.05
+#: The suffix of the name of a family's networks fitted one per series.
+PER_SERIES = "(per series)"
 
 # The searched parameters of each kind of panel model, by the names the results use.
 _GLOBAL_KEYS = {
@@ -44,14 +46,16 @@ _LOCAL_KEYS = {"window": "estimator__slidingwindowtransformer__window"}
 
 def compare_panel(
     frame, *, target, horizons, single, features, known_future, calendar, series_identity,
-    families, names, grid, n_splits, test_size, regressor_params, random_state, n_jobs, verbose,
+    per_series_networks, families, grid, n_splits, test_size, regressor_params, random_state,
+    n_jobs, verbose,
 ):  # fmt: skip
     """:func:`skrnn.model_selection.compare` on a panel; its arguments are checked.
 
     `horizons` are the steps of the path (``single`` for one step as an int
     horizon), `features` the columns of ``X`` (the target first), `families`
-    the regressor classes of the network families by their names in the
-    results, `grid` the candidates (dicts of window, units, layers).
+    the regressor classes and fixed parameters of the network families by
+    their names in the results, `grid` the candidates (dicts of window,
+    units, layers).
     """
     from skrnn.datasets import make_forecast_xy
 
@@ -71,7 +75,8 @@ def compare_panel(
 
     pipelines, candidates, keys = _models(
         families, grid, target=target, horizons=horizons, single=single, calendar=calendar,
-        series_identity=series_identity, regressor_params=regressor_params, seed=random_state,
+        series_identity=series_identity, per_series_networks=per_series_networks,
+        regressor_params=regressor_params, seed=random_state,
     )  # fmt: skip
     progress = Progress(sum(len(c) * len(folds) + 1 for c in candidates.values()), verbose)
     if verbose:
@@ -193,9 +198,10 @@ def _mase(y_true, y_pred, scale):
 
 
 def _models(families, grid, *, target, horizons, single, calendar, series_identity,
-            regressor_params, seed):  # fmt: skip
+            per_series_networks, regressor_params, seed):  # fmt: skip
     """Untrained models and their candidates, and the names of their grid parameters:
-    the naive forecast and the linear model per series, then the global networks."""
+    the naive forecast and the linear model per series, then the global networks
+    (and, with `per_series_networks`, each family's network per series)."""
     import skrnn
 
     horizon = horizons[0] if single else horizons
@@ -216,6 +222,12 @@ def _models(families, grid, *, target, horizons, single, calendar, series_identi
         network = _pipeline(before, 5, regressor)
         pipelines[name] = skrnn.SeriesScaledRegressor(network, target=target)
         candidates[name], keys[name] = grid, _GLOBAL_KEYS
+        if per_series_networks:
+            # A series' own network needs no identity: it only ever reads that series.
+            local = _pipeline([b for b in before if b[0] != "seriesencoder"], 5, regressor)
+            local_name = f"{name} {PER_SERIES}"
+            pipelines[local_name] = skrnn.PerSeriesRegressor(local)
+            candidates[local_name], keys[local_name] = grid, _GLOBAL_KEYS
     return pipelines, candidates, keys
 
 
