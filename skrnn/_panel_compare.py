@@ -32,6 +32,9 @@ from skrnn._split import PanelSplit
 
 #: Significance level of the Diebold-Mariano tests behind the report's wording.
 ALPHA = 0.05
+#: Two forecasts closer than this, relative to the largest value forecast, are the
+#: same forecast (a network that kept its start, in float32 arithmetic).
+SAME_FORECAST_RTOL = 1e-5
 #: The suffix of the name of a family's networks fitted one per series.
 PER_SERIES = "(per series)"
 
@@ -63,6 +66,10 @@ def compare_panel(
         frame, target=target, horizon=horizons[0] if single else horizons,
         features=features, known_future=known_future or None,
     )  # fmt: skip
+    # Rows in date order, the series interleaved: a network's validation tail (its
+    # early stopping) is then the last dates of every series, not the last series.
+    order = np.lexsort((pd.factorize(X.index.get_level_values(0))[0], X.index.get_level_values(1)))
+    X, y = X.iloc[order], y.iloc[order]
     longest = max(p["window"] for p in grid)
     min_rows = longest + max(horizons) + 2
     _check_lengths(X, longest, min_rows)
@@ -123,7 +130,7 @@ def compare_panel(
         results_by_series=scores.by_series(),
         cv_results=cv_results,
         estimators=estimators,
-        predictions=_predictions(X.index[test], truth, predicted, horizons, single),
+        predictions=_predictions(X.index[test], truth, predicted, horizons, single).sort_index(),
         train_dates=_dates(X.index[train]),
         test_dates=_dates(X.index[test]),
         left_out=left_out,
@@ -381,28 +388,44 @@ class _PanelScores:
             "ratio_to_naive": float(np.nanmean(ratio)),
             **self._against("naive", name, steps),
             **self._against("linear", name, steps, suffix="_linear"),
+            **self._against_global(name, steps),
         }
 
-    def _against(self, reference, name, steps, suffix=""):
+    def _against_global(self, name, steps):
+        """For a family's networks per series, the same test against the family's
+        global network (NaN and "-" for the other models)."""
+        if not name.endswith(PER_SERIES):
+            return {
+                "dm_global_statistic": np.nan,
+                "dm_global_pvalue": np.nan,
+                "verdict_global": "-",
+            }
+        reference = name.removesuffix(PER_SERIES).rstrip()
+        return self._against(reference, name, steps, suffix="_global", word="global")
+
+    def _against(self, reference, name, steps, suffix="", word=None):
         """The Diebold-Mariano test of the day-by-day mean over the series of the
         scaled squared-error differences between `name` and `reference`."""
         nan = {f"dm{suffix}_statistic": np.nan, f"dm{suffix}_pvalue": np.nan}
         if name == reference:
             return {**nan, f"verdict{suffix}": "-"}
-        scaled = (self.errors[name][:, steps] ** 2 - self.errors[reference][:, steps] ** 2).mean(
-            axis=1
-        ) / self.scale**2
+        word = reference if word is None else word
+        gap = np.abs(self.errors[name][:, steps] - self.errors[reference][:, steps])
+        if np.max(gap) <= SAME_FORECAST_RTOL * np.max(np.abs(self.truth)):
+            return {**nan, f"verdict{suffix}": f"same as {word}"}
+        differences = self.errors[name][:, steps] ** 2 - self.errors[reference][:, steps] ** 2
+        scaled = differences.mean(axis=1) / self.scale**2
         daily = pd.Series(scaled).groupby(np.asarray(self.dates)).mean().to_numpy()
         lag = self.horizons[steps][-1]
         try:
             test = loss_difference_test(daily, max(1, min(lag, len(daily) - 1)), "two-sided")
         except ValueError:
-            return {**nan, f"verdict{suffix}": f"no better than {reference}"}
+            return {**nan, f"verdict{suffix}": f"no better than {word}"}
         if test.pvalue >= ALPHA:
-            verdict = f"no better than {reference} (p = {test.pvalue:.2g})"
+            verdict = f"no better than {word} (p = {test.pvalue:.2g})"
         else:
             better = "better" if test.statistic < 0 else "worse"
-            verdict = f"{better} than {reference}, p = {test.pvalue:.2g}"
+            verdict = f"{better} than {word}, p = {test.pvalue:.2g}"
         return {
             f"dm{suffix}_statistic": test.statistic,
             f"dm{suffix}_pvalue": test.pvalue,
