@@ -29,6 +29,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import shlex
 import subprocess
 import sys
@@ -98,10 +99,19 @@ def main(argv=None):
     print(report)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(report)
+    out.write_text(report + _kept_sections(out))
     out.with_suffix(".json").write_text(json.dumps(run, indent=1) + "\n")
     _log(f"wrote {out} and {out.with_suffix('.json').name} ({run['seconds']:.0f} s)")
     return 0
+
+
+def _kept_sections(out):
+    """The sections other benchmarks wrote into the report (between ``<!-- begin: NAME
+    -->`` and ``<!-- end: NAME -->``, such as benchmarks/skill.py's), kept as they are."""
+    if not out.exists():
+        return ""
+    pattern = re.compile(r"<!-- begin: ([\w-]+) -->.*?<!-- end: \1 -->", re.DOTALL)
+    return "".join(f"\n\n{m.group(0)}\n" for m in pattern.finditer(out.read_text()))
 
 
 def _parser():

@@ -1,14 +1,15 @@
-"""Does the comparison pick noise? The selected networks' test ratios, with and without the gate.
+"""Does the comparison pick noise? The selected networks' test ratios, with and without the rule.
 
 Runs :func:`skrnn.model_selection.compare` with its defaults (the grid of
 ``skrnn compare``) on several periods of the bundled S&P 500 closes, a series
-where nothing beats the naive forecast by much, once with the regressors'
-default early-stopping gate (``significance=0.05``: trained weights replace the
-naive start only on a significant validation gain) and once without it
-(``significance=None``: any validation gain). Prints, per period and seed, the
-test ratio to naive (Theil's U2) of the model each family selects, and the worst
-ratio per setting. A selection that does not pick noise keeps every ratio close
-to 1 (the target: at most 1.02).
+where nothing beats the naive forecast by much, once with the selection's rule
+(``significance=0.05``: a network keeps what it learned only where its
+out-of-fold errors beat the best baseline's significantly; otherwise it keeps
+its start) and once without it (``significance=None``: the lowest fold RMSE,
+learning freely). Prints, per period and seed, the test ratio to naive (Theil's
+U2) of the model each family selects, and the worst ratio per setting. A
+selection that does not pick noise keeps every ratio close to 1 (the target: at
+most 1.02).
 
     python benchmarks/selection.py                      # 3 periods, seed 0
     python benchmarks/selection.py --seeds 0 1 2 --periods last1000 last600

@@ -10,8 +10,8 @@ about eleven years, and the naive forecast lags every turn of it. This example
 runs the same comparison on them (every network family tuned with time-series
 cross-validation, refitted, and scored on the last quarter of the series) and
 asks the questions an expert asks first: do the networks beat the naive
-forecast, is the difference real, and do they beat a linear autoregression on
-the same windows?
+forecast, do they beat a linear autoregression on the same windows, and is
+the difference real?
 """
 
 # %%
@@ -34,63 +34,93 @@ print(f"{len(sunspots)} years, {sunspots.index[0].year} to {sunspots.index[-1].y
 # The comparison
 # --------------
 #
-# The defaults of ``skrnn compare`` (16 units, one layer, the skip connection
-# from the newest year, patience 10), the two windows, seed 0. The table has
-# the naive forecast, the linear baseline (a ridge regression on the same
-# scaled windows, its window tuned as the networks' are) and each network
-# family; ``ratio_to_naive`` is the test RMSE over the naive forecast's
-# (Theil's U2), and the verdict is the Diebold-Mariano test of the test-period
-# errors against the naive forecast's.
+# The defaults of ``skrnn compare``, the two windows, seed 0. Each network
+# family has four candidates: two windows, times two starts of its skip
+# connection, the naive forecast (``residual=True``) and the linear
+# autoregression on the window (``residual="linear"``: the network begins as
+# the linear model and learns what it misses). 231 tuning years make a short
+# series, so each candidate is an ensemble of three seeds trained with
+# batches of 16 rows and a learning rate of 0.01. The table has the naive
+# forecast, the linear baseline (a ridge regression on the same scaled
+# windows, its window tuned as the networks' are) and each family; the ratios
+# are test RMSEs over the naive forecast's and the linear model's, and the
+# verdicts the Diebold-Mariano tests of the test-period errors against each.
 result = compare(sunspots, windows=(11, 20), random_state=0)
 table = result.results
 shown = table.assign(
     params=[" ".join(f"{k}={v}" for k, v in p.items()) for p in table.params]
 )
-columns = ["params", "cv_rmse_mean", "test_rmse", "ratio_to_naive", "verdict"]
+columns = ["params", "learned", "cv_rmse_mean", "ratio_to_naive", "ratio_to_linear"]
 print(shown[columns].round(3).to_string())
+print(table[["verdict", "verdict_linear"]].to_string())
 
 # %%
-# Every network family beats the naive forecast, and the test says the
-# difference is real:
-networks = table.drop(["naive", "linear"])
-for name, row in networks.iterrows():
-    print(f"{name}: {1 - row.ratio_to_naive:.0%} lower RMSE than naive, "
-          f"p = {row.dm_pvalue:.1g}")  # fmt: skip
+# Every network beats the naive forecast by 42 % of its RMSE, and is exactly
+# the linear model: each kept its start (``learned`` is False). Why? In the
+# cross-validation the networks learned freely, and the selection then asked
+# whether the best candidate of each family beat the best baseline (here the
+# linear model on 11 years) on the out-of-fold rows, the 171 tuning years of
+# the three test folds. The test's p-value for every candidate, and the best
+# candidate of each family:
+linear_rmse = table.loc["linear", "cv_rmse_mean"]
+for name in ["RNN", "LSTM", "GRU"]:
+    cv = result.cv_results[name]
+    print(
+        name,
+        cv[["window", "residual", "mean_rmse", "pvalue_vs_reference"]]
+        .round(4)
+        .to_string(),
+    )
+    best = cv.loc[cv["mean_rmse"].idxmin()]
+    print(f"  best: window={best.window} residual={best.residual}, fold RMSE "
+          f"{best.mean_rmse:.2f} against the linear model's {linear_rmse:.2f}, "
+          f"p = {best.pvalue_vs_reference:.2g}")  # fmt: skip
 
 # %%
-# A network against the linear baseline
-# -------------------------------------
+# The best candidates' fold RMSEs are within about 5 % of the linear model's, most
+# of them below it, but no p-value is below 0.05 (the numbers depend on the
+# backend: on TensorFlow, which built this page, 0.07 to 0.37; on JAX, 0.16 to
+# 0.21): on 171 years, such a gain is within what chance gives two equally
+# accurate forecasts. So each network keeps its start, and is the linear model.
 #
-# Beating "next year = this year" on a cyclical series is the low bar. The
-# linear autoregression is the high one: a network with a skip connection is a
-# linear model of the newest step plus what its recurrent part learns, and the
-# ridge regression sees the whole window linearly. The same test, between the
-# best network and the linear baseline:
-best = networks["test_rmse"].idxmin()
-predictions = result.predictions
-test = diebold_mariano(predictions["y_true"], predictions[best], predictions["linear"])
-ratio = table.loc[best, "test_rmse"] / table.loc["linear", "test_rmse"]
-print(f"best network: {best}, RMSE {ratio:.3f} x the linear baseline's, "
-      f"two-sided p = {test.pvalue:.2g}")  # fmt: skip
+# What the rule prevented
+# -----------------------
+#
+# ``significance=None`` lets the best candidate keep what it learned, whatever
+# the test says. The GRU, learning freely, against the linear model on the
+# test period:
+free = compare(
+    sunspots, windows=(11, 20), models=["gru"], random_state=0, significance=None
+)
+predictions = free.predictions
+test = diebold_mariano(
+    predictions["y_true"], predictions["GRU"], predictions["linear"], alternative="less"
+)
+ratio = free.results.loc["GRU", "ratio_to_linear"]
+print(f"GRU learning freely: RMSE {ratio:.3f} x the linear model's, "
+      f"one-sided p = {test.pvalue:.2g}")  # fmt: skip
 
 # %%
-# On this series the cycle is largely a linear oscillation of the last decade
-# or two: the linear baseline is as hard to beat as the naive forecast is on
-# stock prices. A p-value above 0.05 in the line above means that this test
-# period cannot tell the best network and the linear model apart; a ratio
-# above 1 with a small p-value means the linear model is really better. Either
-# way the report keeps the network honest: a network that "beats the naive
-# forecast" has cleared only the first bar.
+# On the test period the freely learned GRU is worse than the linear model (by
+# 5 % on TensorFlow, 8 % on JAX; p = 0.9 and 0.95 for "better"): the rule kept
+# out a network that would have done worse than the model it started from. The
+# cycle of the sunspots is largely a linear oscillation of the last decade; the
+# linear model is as hard to beat here as the naive forecast is on stock
+# prices, and a network that "beats the naive forecast" has cleared only the
+# first bar. ``benchmarks/skill.py`` measures the same questions on seven
+# series with structure and two random walks (the repository's
+# ``benchmarks/RESULTS.md``).
 #
 # The figure shows the test period: the naive forecast a year late at every
-# turn, the best network and the linear baseline close to each other.
+# turn, the freely learned GRU and the linear model close to each other.
 figure = plot_predictions(
     predictions["y_true"],
-    {best: predictions[best].to_numpy(), "linear": predictions["linear"].to_numpy()},
+    {"GRU (learning freely)": predictions["GRU"].to_numpy(),
+     "linear": predictions["linear"].to_numpy()},
     naive=predictions["naive"].to_numpy(),
     title="Yearly sunspot numbers, test period",
     ylabel="sunspot number",
     ncols=1,
-)
+)  # fmt: skip
 plt.figure(figure)
 plt.show()

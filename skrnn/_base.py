@@ -26,15 +26,25 @@ import keras
 import numpy as np
 from keras import ops
 from scikeras.wrappers import KerasRegressor
-from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
-from sklearn.utils._param_validation import Interval
+from sklearn.base import BaseEstimator, RegressorMixin, _fit_context, clone
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils._tags import RegressorTags
 from sklearn.utils.validation import check_is_fitted
 
 from skrnn import _engine
-from skrnn._naive_start import closest_feature, naive_start
-from skrnn._seeding import epoch_order, seeded_initializer
+from skrnn._seeding import epoch_order, member_seeds, seeded_initializer
 from skrnn._significance import loss_difference_test
+from skrnn._skip import (
+    INPUTS,
+    STARTS,
+    LevelFree,
+    NewestSteps,
+    initial_skip,
+    output_horizons,
+    seasonal_back,
+    skip_steps,
+    start_kind,
+)
 from skrnn._validation import (
     check_horizons,
     check_targets,
@@ -118,10 +128,14 @@ class BaseRecurrentRegressor(KerasRegressor):
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
-        "residual": ["boolean"],
+        "residual": ["boolean", StrOptions(set(STARTS))],
+        "season": [Interval(Integral, 1, None, closed="left"), None],
+        "inputs": [StrOptions(set(INPUTS))],
         "horizon": [Interval(Integral, 1, None, closed="left"), list, tuple, None],
-        "significance": [Interval(Real, 0, 1, closed="right"), None],
+        "significance": [Interval(Real, 0, 1, closed="both"), None],
+        "n_seeds": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -149,10 +163,14 @@ class BaseRecurrentRegressor(KerasRegressor):
         batch_size=32,
         validation_fraction=0.1,
         learning_rate=0.001,
+        weight_decay=0.0,
         dropout=0.0,
         residual=True,
+        season=None,
+        inputs="levels",
         horizon=None,
         significance=0.05,
+        n_seeds=1,
         random_state=None,
         verbose=0,
     ):
@@ -163,10 +181,14 @@ class BaseRecurrentRegressor(KerasRegressor):
         self.batch_size = batch_size
         self.validation_fraction = validation_fraction
         self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
         self.dropout = dropout
         self.residual = residual
+        self.season = season
+        self.inputs = inputs
         self.horizon = horizon
         self.significance = significance
+        self.n_seeds = n_seeds
         self.random_state = random_state
         self.verbose = verbose
 
@@ -204,6 +226,8 @@ class BaseRecurrentRegressor(KerasRegressor):
             The fitted regressor.
         """
         X, y = self._validate_fit_data(X, y, reset=True)
+        if self.n_seeds > 1:
+            return self._fit_members(X, y)
         n_val = self._n_validation_rows(X.shape[0])
         n_train = X.shape[0] - n_val
         self._initialize_model(X, y, n_train=n_train)
@@ -213,7 +237,11 @@ class BaseRecurrentRegressor(KerasRegressor):
             self.history_, self.best_epoch_ = self._train(
                 program, (X[:n_train], y_scaled[:n_train]), (X[n_train:], y_scaled[n_train:])
             )
+        if self.residual and n_val and self.best_epoch_ == 0:
+            # The start is kept: it is fitted on every row, as the baselines are.
+            self.model_.get_layer("skip").set_weights(self._start(X, y_scaled))
         self.n_iter_ = len(self.history_["loss"])
+        self.models_, self.best_epochs_ = [self.model_], np.array([self.best_epoch_])
         return self
 
     def initialize(self, X, y):
@@ -236,10 +264,16 @@ class BaseRecurrentRegressor(KerasRegressor):
             The initialised regressor.
         """
         self._validate_params()
+        if self.n_seeds > 1:
+            raise ValueError(
+                f"partial_fit trains one network, but n_seeds={self.n_seeds}; use fit for "
+                "an ensemble of seeds, or n_seeds=1."
+            )
         X, y = self._validate_fit_data(X, y, reset=True)
         self._initialize_model(X, y, n_train=X.shape[0])
         self.history_ = {"loss": []}
         self.n_iter_ = 0
+        self.models_ = [self.model_]
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -276,25 +310,44 @@ class BaseRecurrentRegressor(KerasRegressor):
             print(f"Epoch {self.n_iter_}: loss: {loss:.4g}", flush=True)
         return self
 
-    def predict(self, X):
+    def predict(self, X, return_std=False):
         """Predict the targets of each window, in the units of ``y``.
+
+        With ``n_seeds`` above 1, the mean of the networks' predictions.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, window, n_features) or (n_samples, window)
             Windows with the number of features seen in fit; their length may
             differ from the training windows' (a recurrent network reads any
-            length).
+            length), but a skip connection that reads several steps (the
+            linear or seasonal start) needs at least as many.
+
+        return_std : bool, default=False
+            Whether to return, too, the standard deviation of the networks'
+            predictions around their mean: the spread of the seed ensemble
+            (zeros for a single network). It measures how much the networks
+            disagree, not how far the forecast is from what will happen.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             Predictions, shaped like the ``y`` given to fit.
+
+        y_std : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            The standard deviation over the networks, in ``y``'s units; only
+            with ``return_std=True``.
         """
         check_is_fitted(self, "model_")
         X = self._validate_X(X, reset=False)
-        y_pred = self._predict_scaled(X) * self._y_scale + self._y_center
-        return y_pred.ravel() if self._y_ndim == 1 else y_pred
+        members = self._predict_scaled(X)
+        y_pred = members.mean(axis=0) * self._y_scale + self._y_center
+        if self._y_ndim == 1:
+            y_pred = y_pred.ravel()
+        if not return_std:
+            return y_pred
+        y_std = members.std(axis=0) * self._y_scale
+        return y_pred, y_std.ravel() if self._y_ndim == 1 else y_std
 
     def score(self, X, y, sample_weight=None):
         """Return the coefficient of determination R² of the predictions of `X`.
@@ -350,7 +403,42 @@ class BaseRecurrentRegressor(KerasRegressor):
         if np.isinf(X).any():
             raise ValueError("X contains infinite values; expected finite numbers or NaN.")
         _check_missing_steps(X)
+        if not reset:
+            self._check_window_length(X, getattr(self, "_skip_steps", 1))
         return X
+
+    def _check_window_length(self, X, skip_steps):
+        """Windows long enough for the skip connection and the recurrent inputs."""
+        if X.shape[1] < skip_steps:
+            reads = (
+                "the whole training window (the linear start)"
+                if start_kind(self.residual) == "linear"
+                else "back to the last season (the seasonal start)"
+            )
+            raise ValueError(
+                f"X has windows of {X.shape[1]} step(s), but residual={self.residual!r} "
+                f"reads the newest {skip_steps} steps, {reads}; expected windows of at "
+                f"least {skip_steps} steps."
+            )
+        if self.inputs == "differences" and X.shape[1] < 2:
+            raise ValueError(
+                "inputs='differences' needs windows of at least 2 steps (a change from "
+                f"one step to the next); got windows of {X.shape[1]} step."
+            )
+
+    def _fit_members(self, X, y):
+        """The seed ensemble: the same fit once per seed of
+        :func:`~skrnn._seeding.member_seeds`, each an ordinary fit of one network;
+        the first network's fitted state is this regressor's."""
+        members = [
+            clone(self).set_params(n_seeds=1, random_state=seed).fit(X, y)
+            for seed in member_seeds(self.random_state, self.n_seeds)
+        ]
+        params = self.get_params(deep=False)
+        vars(self).update({k: v for k, v in vars(members[0]).items() if k not in params})
+        self.models_ = [member.model_ for member in members]
+        self.best_epochs_ = np.array([member.best_epoch_ for member in members])
+        return self
 
     def _train(self, program, train, validation):
         """Run the epochs on `program` (loaded with ``model_``), stopping early on
@@ -383,24 +471,44 @@ class BaseRecurrentRegressor(KerasRegressor):
         return history, stopping.best_epoch
 
     def _beats_start(self, errors, start_errors):
-        """Whether the trained network's validation errors are significantly
-        smaller than the naive start's (always, without ``residual`` or
-        ``significance``): a one-sided Diebold-Mariano test of the per-row
-        squared errors. A few dozen validation rows let noise lower the loss by
-        a few percent; a network kept for such a gain forecasts the test period
-        worse than the naive start it replaced."""
+        """Whether a trained network replaces its start: whether its per-row
+        squared `errors` are significantly smaller than the start's (always,
+        without ``residual`` or ``significance``; never with
+        ``significance=0``), by the one-sided test of :meth:`_start_pvalue`.
+
+        Early stopping applies it to the validation rows; a few dozen of them
+        let noise lower the loss by a few percent, and a network kept for such
+        a gain forecasts worse than the start it replaced.
+        :func:`skrnn.model_selection.compare` applies it to the out-of-fold
+        errors of its cross-validation, many more rows.
+        """
         if not self.residual or self.significance is None:
             return True
+        return self._start_pvalue(errors, start_errors) < self.significance
+
+    def _start_pvalue(self, errors, start_errors):
+        """The p-value of the one-sided Diebold-Mariano test that the per-row
+        squared `errors` (in time order) are smaller than the start's, their
+        overlap up to the largest ``horizon`` taken into account; 1 where the
+        test is undefined (equal errors on every row: no evidence of a gain)."""
+        horizons = [1] if self.horizon is None else check_horizons(self.horizon)[0]
         try:
-            test = loss_difference_test(errors - start_errors, horizon=1, alternative="less")
-        except ValueError:  # equal errors on every row: no evidence of a gain
-            return False
-        return test.pvalue < self.significance
+            test = loss_difference_test(
+                np.asarray(errors) - np.asarray(start_errors),
+                horizon=max(1, min(max(horizons), len(errors) - 1)),
+                alternative="less",
+            )
+        except ValueError:
+            return 1.0
+        return test.pvalue
 
     def _predict_scaled(self, X):
-        """The network's output for validated windows, in float64."""
+        """Each network's output for validated windows, in float64:
+        ``(n_networks, n_samples, n_outputs)``."""
+        # model_ is the first network, even if it was replaced after fit.
+        models = [self.model_, *getattr(self, "models_", [None])[1:]]
         with self._program() as program:
-            return program.forward(self.model_, X).astype(np.float64)
+            return np.stack([program.forward(model, X).astype(np.float64) for model in models])
 
     def _program(self):
         """The compiled training and forward passes of the fitted network's
@@ -422,19 +530,24 @@ class BaseRecurrentRegressor(KerasRegressor):
     def _initialize_model(self, X, y, *, n_train):
         y2d = y.reshape(y.shape[0], -1)
         self._y_center, self._y_scale = target_standardization(y2d)
+        start = self._start(X[:n_train], self._scale_y(y[:n_train]))
         self.model_ = self._build_network(X.shape[2], y2d.shape[1])
-        if self.residual:
-            self._initialize_skip(X[:n_train], self._scale_y(y[:n_train]))
+        if start is not None:
+            self.model_.get_layer("skip").set_weights(start)
 
     def _scale_y(self, y):
         return ((y.reshape(y.shape[0], -1) - self._y_center) / self._y_scale).astype(np.float32)
 
     def _build_network(self, n_features, n_outputs):
         """The lecture's network, ``layers`` recurrent layers and a Dense output,
-        plus, with ``residual=True``, a linear path from the newest step."""
+        plus, with ``residual``, a linear skip path from the newest steps."""
         inputs = keras.Input(shape=(None, n_features), name="windows")
         steps = MissingStepMasking(name="missing_step_masking")(inputs)
         hidden = steps
+        if self.inputs != "levels":
+            # The recurrent layers read the window's shape; the skip, its level.
+            hidden = LevelFree(self.inputs, name="level_free")(inputs)
+            hidden = MissingStepMasking(name="level_free_masking")(hidden)
         for i in range(self.layers):
             last = i == self.layers - 1
             hidden = self._recurrent_layer(return_sequences=not last, name=f"recurrent_{i}")(hidden)
@@ -443,41 +556,75 @@ class BaseRecurrentRegressor(KerasRegressor):
             output = keras.layers.Dense(n_outputs, kernel_initializer="zeros", name="output")(
                 hidden
             )
-            # Its weights are set from the training rows (_initialize_skip): nothing to draw.
-            skip = keras.layers.Dense(n_outputs, kernel_initializer="zeros", name="skip")(
-                NewestStep(name="newest_step")(steps)
-            )
-            output = keras.layers.Add(name="residual")([output, skip])
+            n_steps = getattr(self, "_skip_steps", 1)
+            if n_steps == 1:
+                newest = NewestStep(name="newest_step")(steps)
+            else:
+                newest = NewestSteps(n_steps, name="newest_steps")(inputs)
+            # Its weights are set from the training rows (_start): nothing to draw.
+            skip_layer = keras.layers.Dense(n_outputs, kernel_initializer="zeros", name="skip")
+            output = keras.layers.Add(name="residual")([output, skip_layer(newest)])
         else:
             kernel = seeded_initializer("glorot_uniform", self.random_state, "output", "kernel")
             output = keras.layers.Dense(n_outputs, kernel_initializer=kernel, name="output")(hidden)
         model = keras.Model(inputs, output, name=type(self).__name__.removesuffix("Regressor"))
-        model.compile(
-            optimizer=keras.optimizers.Adam(learning_rate=self.learning_rate),
-            loss="mean_squared_error",
+        optimizer = keras.optimizers.Adam(
+            learning_rate=self.learning_rate, weight_decay=self.weight_decay or None
         )
+        if self.residual and self.weight_decay:
+            # Decay shrinks weights toward zero: the recurrent path toward adding
+            # nothing to the start, but the skip away from the start itself.
+            optimizer.exclude_from_weight_decay(var_list=skip_layer.trainable_weights)
+        model.compile(optimizer=optimizer, loss="mean_squared_error")
         return model
 
-    def _initialize_skip(self, X, y_scaled):
-        """Start the skip path at the naive forecast, in the units of the scaled y.
+    def _start(self, X, y_scaled):
+        """The skip's weights at the start `residual` names, in the units of the
+        scaled y (None without a skip); sets ``_skip_steps``, the newest steps
+        the skip reads, and checks that the start and `inputs` apply to `X`.
 
-        For each output, the newest step of the feature that follows it most
-        closely (highest absolute correlation) is mapped to the output's units
-        by :func:`skrnn._naive_start.naive_start`: exactly when the output is
-        that feature ``horizon`` rows later (``horizon`` given, or found),
-        else by matching mean and standard deviation. A least-squares line
-        from the newest step to y is not used: on a trending price its slope
-        falls short of 1 and pulls forecasts back to the training mean.
+        The naive start maps, for each output, the newest step of the feature
+        that follows it most closely (highest absolute correlation) to the
+        output's units by :func:`skrnn._naive_start.naive_start`: exactly when
+        the output is that feature ``horizon`` rows later (``horizon`` given,
+        or found), else by matching mean and standard deviation. A
+        least-squares line from the newest step to y is not used: on a
+        trending price its slope falls short of 1 and pulls forecasts back to
+        the training mean. The seasonal start reads the same map one season
+        back; the linear start is the ridge autoregression on the training
+        windows (see :mod:`skrnn._skip`).
         """
-        newest = np.nan_to_num(X[:, -1, :].astype(np.float64))
+        kind = start_kind(self.residual)
+        if kind is None and self.inputs != "levels":
+            raise ValueError(
+                f"inputs={self.inputs!r} takes the level out of what the recurrent layers "
+                "read; only a skip connection can carry it back to the output. Use "
+                "residual=True (or 'linear', 'seasonal'), or inputs='levels'."
+            )
+        if kind == "linear" and X.shape[1] < 2:
+            raise ValueError(
+                "residual='linear' starts from a linear autoregression on the whole "
+                "window, but the windows have 1 step: on one step it is the naive "
+                "start. Use windows of at least 2 steps, or residual=True."
+            )
+        if kind == "seasonal" and self.season is None:
+            raise ValueError(
+                "residual='seasonal' starts from the value one season back, but "
+                "season=None; give the season's length in rows (12 for monthly data "
+                "with a yearly season)."
+            )
         targets = y_scaled.astype(np.float64)
+        newest = np.nan_to_num(X[:, -1, :].astype(np.float64))
         horizons = self._output_horizons(targets.shape[1])
-        kernel = np.zeros((newest.shape[1], targets.shape[1]))
-        bias = np.zeros(targets.shape[1])
-        for j in range(targets.shape[1]):
-            k = closest_feature(newest, targets[:, j])
-            kernel[k, j], bias[j], _ = naive_start(newest[:, k], targets[:, j], horizons[j])
-        self.model_.get_layer("skip").set_weights([kernel, bias])
+        backs = [0]
+        if kind == "seasonal":
+            found = output_horizons(newest, targets, horizons)
+            backs = [seasonal_back(self.season, h) for h in found]
+        self._skip_steps = skip_steps(kind, X.shape[1], backs)
+        self._check_window_length(X, self._skip_steps)
+        if kind is None:
+            return None
+        return list(initial_skip(kind, X, targets, horizons, backs))
 
     def _output_horizons(self, n_outputs):
         """The horizon of each output (None: to be found from the rows)."""

@@ -124,6 +124,16 @@ def _template(model):
     configuration, a fresh optimizer of the same configuration, the same loss."""
     template = keras.models.clone_model(model)
     optimizer = type(model.optimizer).from_config(model.optimizer.get_config())
+    # Variables kept out of weight decay (a residual network's skip) are not part of
+    # an optimizer's configuration: the template's own variables are excluded alike.
+    excluded = getattr(model.optimizer, "_exclude_from_weight_decay", set())
+    if excluded:
+        pairs = zip(model.trainable_variables, template.trainable_variables, strict=True)
+        optimizer.exclude_from_weight_decay(
+            var_list=[
+                mine for theirs, mine in pairs if model.optimizer._var_key(theirs) in excluded
+            ]
+        )
     template.compile(optimizer=optimizer, loss=model.loss)
     return template
 

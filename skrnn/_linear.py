@@ -137,7 +137,7 @@ class RidgeAutoregressor(RegressorMixin, BaseEstimator):
         self._models = []
         for k in range(1, self.window_ + 1):
             rows = known >= k
-            self._models.append(_fit_steps(X[rows, X.shape[1] - k :], y_scaled[rows], self.alpha))
+            self._models.append(fit_steps(X[rows, X.shape[1] - k :], y_scaled[rows], self.alpha))
         coef, intercept = self._models[-1]
         coef = np.moveaxis(coef.reshape(*X.shape[1:], -1) * self._y_scale, -1, 0)
         intercept = intercept * self._y_scale + self._y_center
@@ -181,7 +181,7 @@ class RidgeAutoregressor(RegressorMixin, BaseEstimator):
         return window_regressor_tags(super().__sklearn_tags__())
 
 
-def _fit_steps(windows, y, alpha):
+def fit_steps(windows, y, alpha):
     """Coefficients ``(k * n_features, n_outputs)`` and intercept of complete `windows`.
 
     In the coordinates (newest step, each earlier step minus the newest), which

@@ -37,6 +37,8 @@ def same_day_map(newest, target, horizon):
         ``y`` is the feature `horizon` rows later.
     """
     x, y = newest[horizon:], target[:-horizon]
+    if np.ptp(x) == 0:  # a constant feature maps to no series: no same-day map
+        return 0.0, float(y.mean()), np.inf
     slope, offset = np.polyfit(x, y, deg=1)
     scale = max(np.ptp(y), np.abs(y).max(), 1e-12)
     return float(slope), float(offset), float(np.abs(slope * x + offset - y).max() / scale)
@@ -59,18 +61,28 @@ def naive_start(newest, target, horizon=None):
     exact : bool
         Whether it is the exact same-day map.
     """
-    lags = [horizon] if horizon is not None else range(1, MAX_GUESSED_HORIZON + 1)
-    for lag in lags:
-        if lag > len(newest) - 2:
-            break
-        slope, offset, mismatch = same_day_map(newest, target, lag)
-        if mismatch <= SAME_DAY_RTOL:
-            return slope, offset, True
+    lag = exact_lag(newest, target, horizon)
+    if lag is not None:
+        slope, offset, _ = same_day_map(newest, target, lag)
+        return slope, offset, True
     if newest.std() == 0 or target.std() == 0:
         return 0.0, float(target.mean()), False
     sign = np.sign(np.corrcoef(newest, target)[0, 1]) or 1.0
     slope = sign * target.std() / newest.std()
     return float(slope), float(target.mean() - slope * newest.mean()), False
+
+
+def exact_lag(newest, target, horizon=None):
+    """The lag at which `target` is `newest` that many rows later: `horizon`
+    if given and it is, else the first such lag up to
+    :data:`MAX_GUESSED_HORIZON`; None if there is none."""
+    lags = [horizon] if horizon is not None else range(1, MAX_GUESSED_HORIZON + 1)
+    for lag in lags:
+        if lag > len(newest) - 2:
+            break
+        if same_day_map(newest, target, lag)[2] <= SAME_DAY_RTOL:
+            return lag
+    return None
 
 
 def closest_feature(features, target):

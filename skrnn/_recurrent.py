@@ -31,9 +31,9 @@ _SHARED_PARAMETERS = """\
     patience : int, default=40
         Epochs without improvement of the validation loss before training
         stops. The weights with the lowest validation loss are restored; the
-        untrained network is a candidate too, so with ``residual=True``
-        training never leaves the validation rows worse off than the linear
-        start.
+        untrained network is a candidate too, so with a skip connection
+        (`residual`) training never leaves the validation rows worse off than
+        the start.
 
     epochs : int, default=500
         Upper bound on the number of epochs; early stopping usually ends sooner.
@@ -49,22 +49,56 @@ _SHARED_PARAMETERS = """\
     learning_rate : float, default=0.001
         Learning rate of the Adam optimizer.
 
+    weight_decay : float, default=0.0
+        Decoupled weight decay of the Adam optimizer (Keras' ``weight_decay``):
+        each step shrinks the weights by ``learning_rate * weight_decay`` of
+        their value, pulling the recurrent path toward adding nothing to the
+        start. The skip connection is exempt: decay would pull it away from
+        the start itself.
+
     dropout : float, default=0.0
         Fraction of each recurrent layer's inputs dropped during training.
 
-    residual : bool, default=True
-        Whether a linear skip connection runs from the newest input step to the
-        output, so that the recurrent layers learn the change from the latest
-        observation instead of the price level. Saturating activations cannot
-        leave the range of the training prices; the skip path can, so the model
-        extrapolates when test prices do. The skip starts as the naive forecast
-        "tomorrow = today" and the recurrent path at zero: when ``y`` is the
-        input feature `horizon` rows later, the training rows give the exact
-        map from the (scaled) newest step to ``y``; otherwise the two are
-        matched in mean and standard deviation. Early stopping keeps what the
-        recurrent part learns only where it beats that start on the
-        validation rows (see `significance`).
-        ``residual=False`` is the lecture's exact network.
+    residual : bool or {"naive", "linear", "seasonal"}, default=True
+        Whether a linear skip connection runs from the newest input steps to
+        the output, and the forecast it starts as; the recurrent path starts
+        at zero, so the untrained network is that forecast, and training
+        learns what it misses. Saturating activations cannot leave the range
+        of the training prices; the skip path can, so the model extrapolates
+        when test prices do.
+
+        - ``True`` or ``"naive"``: the skip reads the newest step and starts
+          as the naive forecast "tomorrow = today": when ``y`` is the input
+          feature `horizon` rows later, the training rows give the exact map
+          from the (scaled) newest step to ``y``; otherwise the two are
+          matched in mean and standard deviation.
+        - ``"seasonal"``: the same map from the step one season before the
+          forecast day (`season`), the seasonal naive forecast.
+        - ``"linear"``: the skip reads the whole window and starts as the
+          linear autoregression on it (:class:`~skrnn.RidgeAutoregressor`
+          with ``alpha=1``, fitted on the training rows): the network is the
+          hybrid of a linear model and a network, trained jointly. Windows at
+          predict must be at least as long as at fit (the newest steps are
+          read).
+        - ``False``: no skip connection, the lecture's exact network.
+
+        Early stopping keeps what the recurrent part learns only where it
+        beats the start on the validation rows (see `significance`); a start
+        that is kept is then fitted on all the training rows, validation rows
+        included, as the baselines are.
+
+    season : int or None, default=None
+        Length of the season in rows (12 for monthly data with a yearly
+        season), for ``residual="seasonal"``, which needs it and windows long
+        enough to reach back to the last season. Only the seasonal start uses
+        it.
+
+    inputs : {"levels", "differences", "from_newest"}, default="levels"
+        What the recurrent layers read: the window as given, its changes from
+        step to step (one step fewer), or each step minus the window's newest.
+        Level-free inputs let the recurrent layers learn a shape rather than a
+        level they may never have seen; the skip connection, which reads the
+        levels, carries the level to the output, so they need `residual`.
 
     horizon : int, list of int or None, default=None
         How many rows after a window's newest step its target lies, one per
@@ -75,15 +109,27 @@ _SHARED_PARAMETERS = """\
         Only the skip's start uses it.
 
     significance : float or None, default=0.05
-        With ``residual=True``, how sure early stopping must be that training
-        beat the naive start: the epoch with the lowest validation loss is kept
+        With a skip connection, how sure early stopping must be that training
+        beat the start: the epoch with the lowest validation loss is kept
         only if a one-sided Diebold-Mariano test of its per-row squared errors
         against the start's, on the validation rows, has a p-value below this
         level; otherwise the start is kept (``best_epoch_ == 0``). A tail of a
         few dozen rows lets noise lower the validation loss by a few percent,
         and a network kept for such a gain can forecast the test period worse
-        than the start it replaced. None keeps the lowest validation loss,
-        whatever its margin. Ignored with ``residual=False``.
+        than the start it replaced; but a tail of ten rows, on a series of a
+        hundred, is too short for any gain to pass: tune such a series by
+        cross-validation with ``significance=None``, as
+        :func:`~skrnn.model_selection.compare` does (it applies the same test
+        to the out-of-fold errors of all the tuning rows). None keeps the
+        lowest validation loss, whatever its margin; 0 always keeps the start.
+        Ignored with ``residual=False``.
+
+    n_seeds : int, default=1
+        Networks to train, each an ordinary fit from its own seed (the first
+        from `random_state` itself, the others derived from it), whose
+        predictions are averaged: an ensemble of seeds, the usual cure for the
+        variance of networks trained on few rows. Their spread is
+        ``predict(X, return_std=True)``.
 
 """
 
@@ -94,6 +140,8 @@ _SEED_AND_VERBOSE = """\
         alone, so that the same data and seed give the same predictions on a
         CPU, wherever the fit runs. No global random state (Python's, NumPy's
         or Keras') is read or changed. None draws fresh ones at each fit.
+        With ``n_seeds`` above 1, the first network's seed, from which the
+        others derive.
 
     verbose : int, default=0
         Keras' verbosity during fit: 0 silent, 1 progress bar, 2 one line per
@@ -102,21 +150,29 @@ _SEED_AND_VERBOSE = """\
 
 _SHARED_ATTRIBUTES = """\
     model_ : keras.Model
-        The trained network. Its input is ``(batch, steps, n_features_in_)``;
-        NaN steps are masked by its first layer.
+        The trained network (with ``n_seeds`` above 1, the first seed's). Its
+        input is ``(batch, steps, n_features_in_)``; NaN steps are masked by
+        its first layer.
+
+    models_ : list of keras.Model
+        The ``n_seeds`` networks whose predictions `predict` averages;
+        ``models_[0]`` is `model_`.
 
     history_ : dict of str to list of float
         Per-epoch ``loss`` and, with early stopping, ``val_loss``: mean squared
-        error of the scaled targets.
+        error of the scaled targets (of `model_`'s training).
 
     n_iter_ : int
-        Epochs run.
+        Epochs run (by `model_`).
 
     best_epoch_ : int
-        The epoch whose weights were kept: the one with the lowest validation
-        loss, counting from 1; 0 when no epoch beat the untrained network (or,
-        with ``residual=True``, none beat it significantly: see
+        The epoch whose weights `model_` kept: the one with the lowest
+        validation loss, counting from 1; 0 when no epoch beat the untrained
+        network (or, with a skip connection, none beat it significantly: see
         `significance`). Without early stopping, the last epoch.
+
+    best_epochs_ : ndarray of shape (n_seeds,)
+        `best_epoch_` of each network of `models_`.
 
     n_features_in_ : int
         Features per time step seen during fit (1 for 2-D `X`).

@@ -60,3 +60,17 @@ def epoch_order(random_state, epoch, n_rows):
     base = _base_seed(random_state)
     key = None if base is None else [base, zlib.crc32(b"epoch order"), epoch]
     return np.random.default_rng(key).permutation(n_rows)
+
+
+def member_seeds(random_state, n_members):
+    """The ``random_state`` of each of `n_members` networks of a seed ensemble.
+
+    The first member keeps `random_state` itself, so that an ensemble of one
+    is the network a plain fit trains; the others get seeds derived from it
+    (all None, unseeded, when `random_state` is None).
+    """
+    base = _base_seed(random_state)
+    if base is None:
+        return [None] * n_members
+    derived = [(base + zlib.crc32(f"member/{i}".encode())) % _MAX_SEED for i in range(1, n_members)]
+    return [random_state, *derived]

@@ -34,8 +34,12 @@ _COMPARE_DESCRIPTION = (
     "evaluated on the test period."
 )
 #: --quick: a tiny grid and a few epochs, by the names of compare's parameters.
-QUICK = dict(windows=[5], units=[4], layers=[1], residual=[True], epochs=3, patience=2, n_splits=2)
-_RESIDUAL = {"on": [True], "off": [False], "both": [True, False]}
+QUICK = dict(
+    windows=[5], units=[4], layers=[1], residual=[True], epochs=3, patience=[2], n_splits=2,
+    n_seeds=1,
+)  # fmt: skip
+#: What the training options' defaults leave to compare: chosen by the series' length.
+_BY_LENGTH = "(default: by the series' length, {short} below 500 tuning rows, else {long})"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,10 +59,23 @@ def _positive_int(text):
     return value
 
 
+#: The words of --residual and the values of ``residual`` each stands for.
+_RESIDUALS = {
+    "on": [True],
+    "off": [False],
+    "both": [True, False],
+    "naive": [True],
+    "linear": ["linear"],
+    "seasonal": ["seasonal"],
+}
+
+
 def _residual_choices(text):
-    if text not in _RESIDUAL:
-        raise argparse.ArgumentTypeError(f"expected on, off or both, got {text!r}")
-    return _RESIDUAL[text]
+    if text not in _RESIDUALS:
+        raise argparse.ArgumentTypeError(
+            f"expected on, off, both, naive, linear or seasonal, got {text!r}"
+        )
+    return _RESIDUALS[text]
 
 
 def _shown(value):
@@ -67,7 +84,15 @@ def _shown(value):
 
 
 def _shown_residual(value):
-    return next(name for name, choice in _RESIDUAL.items() if choice == list(value))
+    """``naive linear`` for ``[True, "linear"]``: the words of --residual."""
+    words = {True: "naive", False: "off"}
+    return " ".join(words.get(v, v) if isinstance(v, bool) else v for v in value)
+
+
+def _flat(residual):
+    """The values of ``residual`` that --residual's words stand for, each once."""
+    groups = (r if isinstance(r, list) else [r] for r in residual)
+    return list(dict.fromkeys(value for group in groups for value in group))
 
 
 def _add_compare_option(add, flags, flag, parameter, help, shown=_shown, **options):
@@ -80,6 +105,36 @@ def _add_compare_option(add, flags, flag, parameter, help, shown=_shown, **optio
     options.setdefault("metavar", flag.removeprefix("--").replace("-", "_").upper())
     add(flag, dest=parameter, default=default, help=help, **options)
     flags[parameter] = flag, shown
+
+
+def _number(low, high=None, *, low_open=False):
+    """An argparse type: a number in ``[low, high)`` (``(low, high)`` with `low_open`)."""
+
+    def parse(text):
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        if value < low or (low_open and value == low) or (high is not None and value >= high):
+            bounds = f"{'>' if low_open else '>='} {low:g}" + (
+                f" and < {high:g}" if high is not None else ""
+            )
+            raise argparse.ArgumentTypeError(f"expected a number {bounds}, got {text!r}")
+        return value
+
+    return parse
+
+
+def _significance(text):
+    if text == "none":
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"expected a level in (0, 1] or none, got {text!r}")
+    return value
 
 
 def _parser():
@@ -104,14 +159,37 @@ def _parser():
     option("--window", "windows", "window lengths to search", nargs="+", type=_positive_int)
     option("--units", "units", "units to search", nargs="+", type=_positive_int)
     option("--layers", "layers", "stacked layers to search", nargs="+", type=_positive_int)
-    option("--residual", "residual", "skip connection from the newest step: on, off or both",
-           type=_residual_choices, shown=_shown_residual)  # fmt: skip
+    option("--residual", "residual", "the skip connection and the forecast a network starts "
+           "as, to search: on or naive (the naive forecast), linear (the linear "
+           "autoregression on the window), seasonal (the seasonal naive forecast, with "
+           "--season), off (no skip), both (on and off)", nargs="+", type=_residual_choices,
+           shown=_shown_residual)  # fmt: skip
+    option("--inputs", "inputs", "what the recurrent layers read, to search: levels, "
+           "differences (step-to-step changes) or from_newest (each step minus the newest)",
+           nargs="+", choices=["levels", "differences", "from_newest"],
+           metavar=None)  # fmt: skip
     option("--season", "season", "the series' season in rows (e.g. 12 for monthly data): "
            "adds the seasonal naive forecast to the baselines", type=_positive_int,
            metavar="M")  # fmt: skip
     option("--splits", "n_splits", "TimeSeriesSplit folds for the search", type=_positive_int)
     option("--epochs", "epochs", "most epochs per fit", type=_positive_int)
-    option("--patience", "patience", "early-stopping patience in epochs", type=_positive_int)
+    option("--patience", "patience", "early-stopping patience in epochs, to search "
+           + _BY_LENGTH.format(short=50, long=10), nargs="+", type=_positive_int)  # fmt: skip
+    option("--learning-rate", "learning_rate", "Adam's learning rate, to search "
+           + _BY_LENGTH.format(short=0.01, long=0.001), nargs="+",
+           type=_number(0, low_open=True))  # fmt: skip
+    option("--weight-decay", "weight_decay", "Adam's weight decay, to search", nargs="+",
+           type=_number(0))  # fmt: skip
+    option("--dropout", "dropout", "dropout of the recurrent layers' inputs, to search",
+           nargs="+", type=_number(0, 1))  # fmt: skip
+    option("--batch-size", "batch_size", "rows per gradient step, to search "
+           + _BY_LENGTH.format(short=16, long=32), nargs="+", type=_positive_int)  # fmt: skip
+    option("--n-seeds", "n_seeds", "networks per candidate, from N seeds, their predictions "
+           "averaged " + _BY_LENGTH.format(short=3, long=1), type=_positive_int,
+           metavar="N")  # fmt: skip
+    option("--significance", "significance", "how sure the selection must be that a network "
+           "beats the best baseline on the out-of-fold rows before it keeps what it "
+           "learned, or none", type=_significance, metavar="P")  # fmt: skip
     option("--n-jobs", "n_jobs", "processes for the fits, -1 for one per core (default: one: "
            "each process compiles every architecture once, so more processes than one pay "
            "off only for large grids)", type=int)  # fmt: skip
@@ -155,17 +233,24 @@ def _read_data(args):
 
 
 def _table(results):
+    params = [
+        describe(r.params) + ("" if r.learned or name in BASELINES else ", kept its start")
+        for name, r in results.iterrows()
+    ]
+    width = max(40, *map(len, params))
+    verdict = max(30, *map(len, results["verdict"]))
     header = (
-        f"{'model':<16} {'best parameters':<40} {'CV RMSE':>9} {'± std':>7} "
-        f"{'test RMSE':>10} {'MAE':>8} {'MAPE %':>7} {'/ naive':>8} {'fit s':>6}  "
-        "Diebold-Mariano test"
+        f"{'model':<16} {'best parameters':<{width}} {'CV RMSE':>9} {'± std':>7} "
+        f"{'test RMSE':>10} {'MAE':>8} {'MAPE %':>7} {'/ naive':>8} {'/ linear':>9} "
+        f"{'fit s':>6}  {'Diebold-Mariano test vs naive':<{verdict}}  vs linear"
     )
     lines = [header, "-" * len(header)]
-    for name, r in results.iterrows():
+    for (name, r), shown in zip(results.iterrows(), params, strict=True):
         lines.append(
-            f"{name:<16} {describe(r.params):<40} {r.cv_rmse_mean:>9.2f} "
+            f"{name:<16} {shown:<{width}} {r.cv_rmse_mean:>9.2f} "
             f"{r.cv_rmse_std:>7.2f} {r.test_rmse:>10.2f} {r.test_mae:>8.2f} "
-            f"{r.test_mape:>7.2f} {r.ratio_to_naive:>8.3f} {r.fit_seconds:>6.1f}  {r.verdict}"
+            f"{r.test_mape:>7.2f} {r.ratio_to_naive:>8.3f} {r.ratio_to_linear:>9.3f} "
+            f"{r.fit_seconds:>6.1f}  {r.verdict:<{verdict}}  {r.verdict_linear}"
         )
     return "\n".join(lines)
 
@@ -197,6 +282,7 @@ def compare(args):
         args = argparse.Namespace(**{**vars(args), **QUICK})
     frame = _read_data(args).iloc[-args.last :]
     options = {name: value for name, value in vars(args).items() if name in _COMPARE_DEFAULTS}
+    options["residual"] = _flat(options["residual"])
     with dask_backend(args.scheduler):
         result = model_selection.compare(frame, target=args.value_column, verbose=1, **options)
     # The split compare used, by the days forecast (the dates of the predictions).

@@ -4,13 +4,15 @@
 last part of the series (in time) is the test period; on the rest, each model
 family is tuned over a grid with :class:`~sklearn.model_selection.TimeSeriesSplit`
 (the scaler fitted on each training fold only), the best candidate of each is
-refitted on all training rows, and every model, the naive forecast "tomorrow =
-today" included, is scored on the test period.
+refitted on all training rows (a network's only where it beat the best baseline
+on the out-of-fold rows; else the network keeps its start, that baseline), and
+every model, the naive forecast "tomorrow = today" included, is scored on the
+test period.
 """
 
 import math
 import time
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
@@ -46,14 +48,31 @@ LINEAR = "linear"
 BASELINES = (NAIVE, SEASONAL_NAIVE, LINEAR)
 #: Significance level of the Diebold-Mariano test behind the report's wording.
 ALPHA = 0.05
+#: Two forecasts closer than this, relative to the largest value forecast, are the
+#: same forecast (a network that kept its start, in float32 arithmetic): their
+#: difference is round-off, which a test would call significant.
+SAME_FORECAST_RTOL = 1e-5
 
-# The searched parameters of a network pipeline, by the names the results use.
+# The searched parameters of a network pipeline, by the names the results use. The
+# first four are in every candidate; the others only where given several values.
 _GRID_KEYS = {
     "window": "slidingwindowtransformer__window",
     "units": "regressor__units",
     "layers": "regressor__layers",
     "residual": "regressor__residual",
+    "inputs": "regressor__inputs",
+    "learning_rate": "regressor__learning_rate",
+    "weight_decay": "regressor__weight_decay",
+    "dropout": "regressor__dropout",
+    "batch_size": "regressor__batch_size",
+    "patience": "regressor__patience",
+    "significance": "regressor__significance",
 }
+_ALWAYS_SHOWN = ("window", "units", "layers", "residual")
+# The values of the regressors' `residual` and `inputs` (skrnn._skip, kept free of
+# Keras here so that the command line starts fast).
+_RESIDUALS = (True, False, "naive", "linear", "seasonal")
+_INPUTS = ("levels", "differences", "from_newest")
 
 
 def compare(
@@ -65,13 +84,19 @@ def compare(
     windows=(5, 20),
     units=(16,),
     layers=(1,),
-    residual=(True,),
+    residual=(True, "linear"),
+    inputs=("levels",),
+    learning_rate=None,
+    weight_decay=(0.0,),
+    dropout=(0.0,),
+    batch_size=None,
     season=None,
     n_splits=3,
     test_size=0.25,
     epochs=200,
-    patience=10,
+    patience=None,
     significance=0.05,
+    n_seeds=None,
     random_state=0,
     n_jobs=None,
     verbose=0,
@@ -82,21 +107,38 @@ def compare(
     (:func:`~skrnn.datasets.make_forecast_xy`). The last `test_size` of the
     pairs, in time order, are the test period, which nothing sees before the
     final scoring. On the rest, every candidate of each family (every
-    combination of `windows`, `units`, `layers` and `residual`) is fitted and
-    scored (RMSE) on each fold of ``TimeSeriesSplit(n_splits)``, as a
-    ``MinMaxScaler -> SlidingWindowTransformer -> regressor`` pipeline; the
-    candidate with the lowest mean RMSE is refitted on all training rows and
-    scored on the test period. The baselines go through the same steps, in the
-    same pipeline: the naive forecast "tomorrow = today"
-    (:class:`~skrnn.PersistenceRegressor`), a linear autoregression on the same
-    windows (:class:`~skrnn.RidgeAutoregressor`, its window tuned from
-    `windows`) and, for a seasonal series, the seasonal naive forecast.
+    combination of the grids: `windows`, `units`, `layers`, `residual` and
+    the training grids given several values) is fitted and scored (RMSE) on
+    each fold of ``TimeSeriesSplit(n_splits)``, as a ``MinMaxScaler ->
+    SlidingWindowTransformer -> regressor`` pipeline. The baselines go
+    through the same steps, in the same pipeline: the naive forecast
+    "tomorrow = today" (:class:`~skrnn.PersistenceRegressor`), a linear
+    autoregression on the same windows (:class:`~skrnn.RidgeAutoregressor`,
+    its window tuned from `windows`) and, for a seasonal series, the seasonal
+    naive forecast; each is refitted with its lowest mean RMSE.
 
-    Whether a model is really more accurate than the naive forecast is the
-    Diebold-Mariano test (:func:`~skrnn.diebold_mariano`) of their test-period
-    errors, and the results say so in words: "better than naive" or "worse
-    than naive" only where the test rejects equal accuracy at the 5 % level,
-    "no better than naive" otherwise.
+    **A network earns its place.** The networks learn freely in the folds
+    (``significance=None``); then the selection asks whether what the best of
+    them learned beats the best baseline. The family's candidate with the
+    lowest mean RMSE is refitted on all training rows, learning freely, only
+    if a one-sided Diebold-Mariano test finds its squared errors on the rows
+    of every test fold (the out-of-fold errors: far more rows than a
+    validation tail) lower than those of the baseline with the lowest mean
+    RMSE, at the level `significance` (the regressors' own rule, as early
+    stopping applies it to a validation tail). Otherwise the network keeps its
+    start: the candidate whose start (the baseline its skip connection begins
+    as, see `residual`) has the lowest mean RMSE is refitted with
+    ``significance=0``, which is exactly that baseline. On a random walk the
+    networks therefore stay the naive forecast; where the networks learned
+    nothing the linear model does not know, they are the linear model.
+
+    Whether a model is really more accurate than the naive forecast, and than
+    the linear model, is the Diebold-Mariano test
+    (:func:`~skrnn.diebold_mariano`) of their test-period errors, and the
+    results say so in words: "better than naive" or "worse than naive" only
+    where the test rejects equal accuracy at the 5 % level, "no better than
+    naive" otherwise, "same as naive" for the same forecast (and the same
+    against the linear model).
 
     All fits, of every family, run as one batch of tasks through joblib, so
     ``n_jobs`` (or a joblib backend such as Dask's, through
@@ -127,13 +169,38 @@ def compare(
     layers : sequence of int, default=(1,)
         Numbers of stacked layers to search.
 
-    residual : sequence of bool, default=(True,)
-        Whether the network has the skip connection from the newest step;
-        ``(True, False)`` searches both.
+    residual : sequence of {True, False, "naive", "linear", "seasonal"}, \
+            default=(True, "linear")
+        The skip connections to search, by the forecast a network starts as
+        (the regressors' `residual`): the naive forecast (``True`` or
+        ``"naive"``), the linear autoregression on the window, the seasonal
+        naive forecast (with `season`, and windows that reach back to the
+        last season), or none (``False``).
+
+    inputs : sequence of {"levels", "differences", "from_newest"}, \
+            default=("levels",)
+        What the recurrent layers read (the regressors' `inputs`): the
+        levels, or level-free windows (with a skip connection only).
+
+    learning_rate : sequence of float or None, default=None
+        Adam's learning rates to search; None: 0.01 on a short series (fewer
+        than 500 tuning rows, where an epoch is a few gradient steps), 0.001
+        on a longer one.
+
+    weight_decay : sequence of float, default=(0.0,)
+        Adam's weight decays to search (the regressors' `weight_decay`).
+
+    dropout : sequence of float, default=(0.0,)
+        Dropout fractions of the recurrent layers' inputs to search.
+
+    batch_size : sequence of int or None, default=None
+        Rows per gradient step to search; None: 16 on a short series, 32 on a
+        longer one.
 
     season : int or None, default=None
         Length of the series' season in rows (12 for monthly data with a
-        yearly cycle): adds the seasonal naive forecast to the baselines.
+        yearly cycle): adds the seasonal naive forecast to the baselines, and
+        is the networks' `season` for ``residual="seasonal"``.
 
     n_splits : int, default=3
         Folds of the :class:`~sklearn.model_selection.TimeSeriesSplit` on the
@@ -146,13 +213,19 @@ def compare(
     epochs : int, default=200
         Most epochs per fit.
 
-    patience : int, default=10
-        Early-stopping patience of every network.
+    patience : int, sequence of int or None, default=None
+        Early-stopping patience of the networks, in epochs (a sequence is
+        searched); None: 50 on a short series, 10 on a longer one.
 
     significance : float or None, default=0.05
-        How sure early stopping must be that a network beat its naive start on
-        its validation rows before it keeps the trained weights (the
-        ``significance`` of the regressors); None keeps any gain.
+        How sure the selection must be that a network beats the best baseline
+        on the out-of-fold rows before it keeps what it learned; None: the
+        lowest mean RMSE, whatever it is.
+
+    n_seeds : int or None, default=None
+        Networks per candidate, from that many seeds derived from
+        `random_state`, their predictions averaged (the regressors'
+        `n_seeds`); None: 3 on a short series, 1 on a longer one.
 
     random_state : int, default=0
         Seed of every network (``random_state`` of the regressors), so that
@@ -176,16 +249,23 @@ def compare(
             One row per model, indexed by its name (``"naive"``, ``"seasonal
             naive"`` with `season`, ``"linear"``, ``"RNN"``, ``"LSTM"``,
             ``"LSTM (peephole)"``, ``"GRU"``): ``params`` (the chosen grid
-            values), ``cv_rmse_mean`` and ``cv_rmse_std`` (over the folds),
-            ``test_rmse``, ``test_mae``, ``test_mape`` (in %),
-            ``ratio_to_naive`` (Theil's U2 on the test period,
-            :func:`~skrnn.theil_u2`), ``fit_seconds`` (of the refit),
-            ``dm_statistic`` and ``dm_pvalue`` (the two-sided
-            Diebold-Mariano test against the naive forecast; NaN for the
-            naive forecast itself) and ``verdict``, the test in words.
+            values), ``cv_rmse_mean`` and ``cv_rmse_std`` (over the folds;
+            for a network that kept its start, the start's), ``test_rmse``,
+            ``test_mae``, ``test_mape`` (in %), ``ratio_to_naive`` (Theil's
+            U2 on the test period, :func:`~skrnn.theil_u2`), ``fit_seconds``
+            (of the refit), ``dm_statistic`` and ``dm_pvalue`` (the
+            two-sided Diebold-Mariano test against the naive forecast; NaN
+            for the naive forecast itself and the same forecast),
+            ``verdict`` (the test in words), ``ratio_to_linear``,
+            ``dm_linear_statistic``, ``dm_linear_pvalue`` and
+            ``verdict_linear`` (the same against the linear model) and
+            ``learned`` (whether a network kept what it learned; False for
+            one that kept its start, and for the baselines).
         cv_results : dict of str to pandas.DataFrame
             Per model, one row per candidate: its parameters, the RMSE of
-            each fold, their mean and standard deviation.
+            each fold, their mean and standard deviation, and for a network
+            ``pvalue_vs_reference``, the p-value of the selection's test
+            against the best baseline.
         estimators : dict of str to Pipeline
             Per model, the chosen pipeline refitted on all training rows.
         predictions : pandas.DataFrame
@@ -222,7 +302,9 @@ def compare(
     ['naive', 'linear', 'GRU']
     >>> list(result.results.columns)  # doctest: +NORMALIZE_WHITESPACE
     ['params', 'cv_rmse_mean', 'cv_rmse_std', 'test_rmse', 'test_mae', 'test_mape',
-     'ratio_to_naive', 'fit_seconds', 'dm_statistic', 'dm_pvalue', 'verdict']
+     'ratio_to_naive', 'fit_seconds', 'dm_statistic', 'dm_pvalue', 'verdict',
+     'ratio_to_linear', 'dm_linear_statistic', 'dm_linear_pvalue', 'verdict_linear',
+     'learned']
     >>> float(result.results.loc["naive", "ratio_to_naive"])
     1.0
     >>> result.predictions.shape  # the last 25 % of 119 forecast days
@@ -234,24 +316,39 @@ def compare(
     """
     from skrnn.datasets import make_forecast_xy
 
-    grid = _grid(models, windows=windows, units=units, layers=layers, residual=residual)
+    if isinstance(patience, Integral):
+        patience = (patience,)
+    training = dict(learning_rate=learning_rate, batch_size=batch_size, patience=patience)
+    grids = dict(
+        window=windows, units=units, layers=layers, residual=residual, inputs=inputs,
+        learning_rate=learning_rate, weight_decay=weight_decay, dropout=dropout,
+        batch_size=batch_size, patience=patience,
+    )  # fmt: skip
+    _grid(models, **{k: v for k, v in grids.items() if v is not None})  # bad input fails early
     _check_positive_int(n_splits, "n_splits", minimum=2)
+    if n_seeds is not None:
+        _check_positive_int(n_seeds, "n_seeds")
     if not 0 < test_size < 1:
         raise ValueError(f"test_size={test_size!r} is not a fraction; expected 0 < test_size < 1.")
     longest = max(windows)
     if season is not None:
         _check_positive_int(season, "season", minimum=2)
         longest = max(longest, _seasonal_window(season, horizon))
+    _check_starts(residual, inputs, windows, season, horizon)
     X, y = make_forecast_xy(frame, target=target, horizon=horizon)
     n_train = _n_train(len(X), test_size, n_splits, longest_window=longest)
     X_train, y_train = X.iloc[:n_train], y.iloc[:n_train]
     X_test, y_test = X.iloc[n_train:], y.iloc[n_train:]
     # Pair t forecasts the day `horizon` rows after it: the day its prices are dated by.
     days_forecast = frame.index[horizon:]
+    defaults = _training_defaults(n_train)
+    grids.update({k: (defaults[k],) for k, v in training.items() if v is None})
+    grid = _grid(models, **grids)
+    n_seeds = defaults["n_seeds"] if n_seeds is None else n_seeds
 
     pipelines, candidates = _models(
-        models, grid, horizon=horizon, season=season, epochs=epochs, patience=patience,
-        significance=significance, seed=random_state,
+        models, grid, horizon=horizon, season=season, epochs=epochs,
+        significance=significance, n_seeds=n_seeds, seed=random_state,
     )  # fmt: skip
     folds = list(TimeSeriesSplit(n_splits=n_splits).split(X_train))
     progress = Progress(sum(len(c) * n_splits + 1 for c in candidates.values()), verbose)
@@ -260,24 +357,39 @@ def compare(
     parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
 
     fold_rmse = {name: np.zeros((len(c), n_splits)) for name, c in candidates.items()}
+    n_tested = len(X_train) - folds[0][1][0]  # the rows of all test folds, in time order
+    out_of_fold = {name: np.zeros((len(c), n_tested)) for name, c in candidates.items()}
     # In a tuple, the rows travel inside every task: joblib's Dask backend would send
     # a large argument to one worker only, and losing that worker would fail the tasks
     # that need it instead of running them again elsewhere.
     train = (X_train, y_train)
+    # A network learns freely in the search: whether what it learned beats its
+    # start is judged on the errors of every test fold at once (_Selection).
     tasks = [
-        delayed(_fit_and_score)((name, i, k), pipelines[name], params, train, folds[k])
+        delayed(_fit_and_score)(
+            (name, i, k),
+            pipelines[name],
+            params if name in BASELINES else {**params, "significance": None},
+            train,
+            folds[k],
+        )
         for name, params_list in candidates.items()
         for i, params in enumerate(params_list)
         for k in range(n_splits)
     ]
-    for (name, i, k), rmse in parallel(tasks):
+    for (name, i, k), y_pred in parallel(tasks):
+        rows = folds[k][1]
+        rmse = root_mean_squared_error(y_train.iloc[rows], y_pred)
         fold_rmse[name][i, k] = rmse
+        out_of_fold[name][i, rows - folds[0][1][0]] = y_pred
         progress.report(f"{name} {describe(candidates[name][i])}: fold RMSE {rmse:.2f}")
 
-    best = {name: int(np.argmin(scores.mean(axis=1))) for name, scores in fold_rmse.items()}
+    y_tested = y_train.iloc[folds[0][1][0] :].to_numpy()
+    regressors = {name: pipeline[-1] for name, pipeline in pipelines.items()}
+    selection = _Selection(candidates, fold_rmse, out_of_fold, y_tested, regressors)
     estimators, fit_seconds = {}, {}
     refits = [
-        delayed(_refit)(name, pipelines[name], candidates[name][best[name]], train)
+        delayed(_refit)(name, pipelines[name], selection.refit_params(name), train)
         for name in pipelines
     ]
     for name, fitted, seconds in parallel(refits):
@@ -289,8 +401,11 @@ def compare(
         {"y_true": y_test.to_numpy(), **{n: e.predict(X_test) for n, e in estimators.items()}},
         index=days_forecast[n_train:],
     )
-    cv_results = {name: _cv_table(candidates[name], fold_rmse[name]) for name in pipelines}
-    results = _results_table(predictions, cv_results, best, fit_seconds, horizon)
+    cv_results = {
+        name: _cv_table(candidates[name], fold_rmse[name], selection.pvalues.get(name))
+        for name in pipelines
+    }
+    results = _results_table(predictions, cv_results, selection, fit_seconds, horizon)
     return Bunch(
         results=results,
         cv_results=cv_results,
@@ -301,24 +416,101 @@ def compare(
     )
 
 
-def _grid(models, **grid):
-    """The candidates of the network families, each a dict of ``_GRID_KEYS`` values.
+#: Below this many tuning rows a series is short: an epoch is a few gradient steps.
+SHORT_SERIES = 500
 
-    `grid` holds the parameters of :func:`compare` by name: windows, units,
-    layers, residual (in the order of ``_GRID_KEYS``).
+
+def _training_defaults(n_train):
+    """The training parameters left at None, by the number of tuning rows.
+
+    On a short series an epoch is a few gradient steps, so the long series'
+    settings (patience 10 epochs of batches of 32, learning rate 0.001) stop a
+    network before it has moved from its start: smaller batches, a higher
+    learning rate, more patience and an ensemble of seeds (cheap on few rows)
+    let it learn.
+    """
+    if n_train < SHORT_SERIES:
+        return dict(learning_rate=0.01, batch_size=16, patience=50, n_seeds=3)
+    return dict(learning_rate=0.001, batch_size=32, patience=10, n_seeds=1)
+
+
+def _grid(models, **grid):
+    """The candidates of the network families, each a dict of ``_GRID_KEYS`` values:
+    the first four always, the others where `grid` gives several values.
+
+    `grid` holds the grids of :func:`compare` by the names of ``_GRID_KEYS``
+    (``window`` is its ``windows``), in that order.
     """
     if isinstance(models, str) or any(m not in FAMILIES for m in models):
         raise ValueError(f"models={models!r} is not a list of {list(FAMILIES)}.")
     for name, values in grid.items():
+        shown = "windows" if name == "window" else name
         if isinstance(values, (str, bytes)) or not np.ndim(values) or not len(values):
-            raise ValueError(f"{name}={values!r} is not a non-empty list of values to try.")
+            raise ValueError(f"{shown}={values!r} is not a non-empty list of values to try.")
         for value in values:
-            if name == "residual" and not isinstance(value, (bool, np.bool_)):
-                raise ValueError(f"residual={values!r} must hold True or False.")
-            if name != "residual":
-                _check_positive_int(value, name)
-    options = dict(zip(_GRID_KEYS, (list(v) for v in grid.values()), strict=True))
-    return [{k: p[k] for k in options} for p in ParameterGrid(options)]
+            _check_grid_value(shown, values, value)
+    options = {
+        key: list(values) for key, values in grid.items() if key in _ALWAYS_SHOWN or len(values) > 1
+    }
+    fixed = {key: values[0] for key, values in grid.items() if key not in options}
+    return [{k: p[k] for k in options} for p in ParameterGrid(options)], fixed
+
+
+def _check_grid_value(name, values, value):
+    """A ValueError unless `value` is one that the grid `name` can hold."""
+    if name == "residual":
+        if not isinstance(value, (bool, np.bool_)) and value not in _RESIDUALS[2:]:
+            raise ValueError(
+                f"residual={values!r} must hold True, False, 'naive', 'linear' or 'seasonal'."
+            )
+    elif name == "inputs":
+        if value not in _INPUTS:
+            raise ValueError(f"inputs={values!r} must hold values of {list(_INPUTS)}.")
+    elif name in _REAL_RANGES:
+        within, expected = _REAL_RANGES[name]
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real) or not within(value):
+            raise ValueError(f"{name} holds {value!r}; expected {expected}.")
+    else:
+        _check_positive_int(value, name, minimum=0 if name == "patience" else 1)
+
+
+#: The real-valued grids: whether a value is in range, and the range in words.
+_REAL_RANGES = {
+    "learning_rate": (lambda v: v > 0, "numbers > 0"),
+    "weight_decay": (lambda v: v >= 0, "numbers >= 0"),
+    "dropout": (lambda v: 0 <= v < 1, "fractions, 0 <= dropout < 1"),
+}
+
+
+def _check_starts(residual, inputs, windows, season, horizon):
+    """A ValueError for a start or input that no window of the grid can take."""
+    if "seasonal" in list(residual):
+        if season is None:
+            raise ValueError(
+                "residual holds 'seasonal', the seasonal naive start, but season=None; "
+                "give the season's length in rows."
+            )
+        reach = _seasonal_window(season, horizon)
+        if min(windows) < reach:
+            raise ValueError(
+                f"residual holds 'seasonal', but windows of {min(windows)} steps do not "
+                f"reach back to the last season (season={season}, horizon={horizon}); "
+                f"expected windows of at least {reach} steps."
+            )
+    if min(windows) < 2 and ("linear" in list(residual) or "differences" in list(inputs)):
+        what = (
+            "residual holds 'linear'"
+            if "linear" in list(residual)
+            else "inputs holds 'differences'"
+        )
+        raise ValueError(
+            f"{what}, which needs windows of at least 2 steps; windows holds {min(windows)}."
+        )
+    if False in list(residual) and any(value != "levels" for value in inputs):
+        raise ValueError(
+            "inputs holds a level-free input, which needs the skip connection to carry "
+            "the level; residual holds False."
+        )
 
 
 def _check_positive_int(value, name, minimum=1):
@@ -347,8 +539,11 @@ def _seasonal_window(season, horizon):
     return season * -(-horizon // season) - horizon + 1
 
 
-def _models(models, grid, *, horizon, season, epochs, patience, significance, seed):
-    """Untrained pipelines and their candidates: the baselines, then each network family."""
+def _models(models, grid, *, horizon, season, epochs, significance, n_seeds, seed):
+    """Untrained pipelines and their candidates: the baselines, then each network family.
+
+    `grid` is ``(candidates, fixed)`` as :func:`_grid` returns them.
+    """
     import skrnn
 
     pipelines = {NAIVE: _pipeline(1, skrnn.PersistenceRegressor(horizon=horizon))}
@@ -358,15 +553,18 @@ def _models(models, grid, *, horizon, season, epochs, patience, significance, se
         window = _seasonal_window(season, horizon)
         pipelines[SEASONAL_NAIVE], candidates[SEASONAL_NAIVE] = _pipeline(window, naive), [{}]
     pipelines[LINEAR] = _pipeline(5, skrnn.RidgeAutoregressor())
+    grid, training = grid
     candidates[LINEAR] = [dict(window=w) for w in dict.fromkeys(p["window"] for p in grid)]
     for key in models:
         name, class_name, fixed = FAMILIES[key]
         regressor = getattr(skrnn, class_name)(
             epochs=epochs,
-            patience=patience,
             horizon=horizon,
+            season=season,
             significance=significance,
+            n_seeds=n_seeds,
             random_state=seed,
+            **training,
             **fixed,
         )
         pipelines[name], candidates[name] = _pipeline(5, regressor), grid
@@ -389,11 +587,12 @@ def _with_params(pipeline, params):
 
 
 def _fit_and_score(key, pipeline, params, data, fold):
-    """Fit a candidate on a training fold of ``data = (X, y)``; its RMSE on the test fold."""
+    """Fit a candidate on a training fold of ``data = (X, y)``; its predictions of
+    the test fold."""
     (X, y), (train, test) = data, fold
     with quiet_tensorflow():
         model = _with_params(pipeline, params).fit(X.iloc[train], y.iloc[train])
-        return key, root_mean_squared_error(y.iloc[test], model.predict(X.iloc[test]))
+        return key, np.asarray(model.predict(X.iloc[test]), dtype=np.float64)
 
 
 def _refit(name, pipeline, params, data):
@@ -405,26 +604,101 @@ def _refit(name, pipeline, params, data):
         return name, model, time.perf_counter() - start
 
 
-def _cv_table(candidates, fold_rmse):
+class _Selection:
+    """Which candidate of each model is refitted, and how.
+
+    A baseline's candidate is the one with the lowest mean fold RMSE. A network
+    must earn its place against the best of them, the *reference*: the
+    baseline (naive, seasonal naive or linear on one window) with the lowest
+    mean fold RMSE. The network's candidate with the lowest mean fold RMSE is
+    refitted learning freely if its squared errors on the rows of every test
+    fold (out-of-fold errors: all the tuning rows after the first fold's
+    training rows, far more than a validation tail) are significantly lower
+    than the reference's, by the regressors' own rule (their
+    ``_beats_start``, at their ``significance``; with ``significance=None``
+    always). Otherwise the network keeps its start: the candidate whose start
+    (the baseline it begins as) has the lowest mean RMSE is refitted with
+    ``significance=0``, which never replaces the start.
+    """
+
+    def __init__(self, candidates, fold_rmse, out_of_fold, y_true, regressors):
+        self.candidates = candidates
+        mean = {name: scores.mean(axis=1) for name, scores in fold_rmse.items()}
+        self.best = {name: int(np.argmin(mean[name])) for name in BASELINES if name in mean}
+        reference = min(self.best, key=lambda name: mean[name][self.best[name]])
+        self.reference = (reference, self.best[reference])
+        reference_errors = np.square(out_of_fold[reference][self.best[reference]] - y_true)
+        self.learned, self.pvalues = {}, {}
+        for name, scores in mean.items():
+            if name in BASELINES:
+                continue
+            regressor = regressors[name]
+            errors = np.square(out_of_fold[name] - y_true)
+            self.pvalues[name] = np.array(
+                [regressor._start_pvalue(e, reference_errors) for e in errors]
+            )
+            best = int(np.argmin(scores))
+            self.learned[name] = bool(regressor._beats_start(errors[best], reference_errors))
+            if self.learned[name]:
+                self.best[name] = best
+            else:
+                starts = [_start_of(params, candidates) for params in candidates[name]]
+                start_rmse = [np.inf if s is None else mean[s[0]][s[1]] for s in starts]
+                self.best[name] = int(np.lexsort((scores, start_rmse))[0])
+
+    def refit_params(self, name):
+        """The grid values of `name`'s chosen candidate, and for a network whether
+        it may replace its start."""
+        params = self.candidates[name][self.best[name]]
+        if name in BASELINES:
+            return params
+        return {**params, "significance": None if self.learned[name] else 0.0}
+
+
+def _start_of(params, candidates):
+    """The baseline a network candidate starts as, ``(name, candidate index)``; None
+    without a skip connection."""
+    residual = params.get("residual", True)
+    if isinstance(residual, (bool, np.bool_)):
+        return (NAIVE, 0) if residual else None
+    if residual == "naive":
+        return NAIVE, 0
+    if residual == "linear":
+        return LINEAR, [c["window"] for c in candidates[LINEAR]].index(params["window"])
+    if residual == "seasonal":
+        return SEASONAL_NAIVE, 0
+    return None
+
+
+def _cv_table(candidates, fold_rmse, pvalues=None):
     table = pd.DataFrame(candidates, index=range(len(candidates)))
     for k in range(fold_rmse.shape[1]):
         table[f"fold{k}_rmse"] = fold_rmse[:, k]
     table["mean_rmse"] = fold_rmse.mean(axis=1)
     table["std_rmse"] = fold_rmse.std(axis=1)
+    if pvalues is not None:
+        table["pvalue_vs_reference"] = pvalues
     return table
 
 
-def _results_table(predictions, cv_results, best, fit_seconds, horizon):
+def _results_table(predictions, cv_results, selection, fit_seconds, horizon):
     from skrnn import theil_u2
 
     y_true = predictions["y_true"]
     rows = {}
     for name, table in cv_results.items():
         y_pred = predictions[name]
-        chosen = table.iloc[best[name]]
+        best = selection.best[name]
+        chosen = table.iloc[best]
+        start = (
+            None if selection.learned.get(name, True) else _start_of(chosen, selection.candidates)
+        )
+        if start is not None:
+            # The network is its start: the start's fold RMSE is its own.
+            chosen = cv_results[start[0]].iloc[start[1]]
         rows[name] = {
             # Column by column: a row of int and float columns would be all floats.
-            "params": {k: _plain(table[k].iloc[best[name]]) for k in _GRID_KEYS if k in table},
+            "params": {k: _plain(table[k].iloc[best]) for k in _GRID_KEYS if k in table},
             "cv_rmse_mean": float(chosen["mean_rmse"]),
             "cv_rmse_std": float(chosen["std_rmse"]),
             "test_rmse": root_mean_squared_error(y_true, y_pred),
@@ -433,6 +707,10 @@ def _results_table(predictions, cv_results, best, fit_seconds, horizon):
             "ratio_to_naive": theil_u2(y_true, y_pred, predictions[NAIVE]),
             "fit_seconds": float(fit_seconds[name]),
             **_against_naive(predictions, name, horizon),
+            "ratio_to_linear": root_mean_squared_error(y_true, y_pred)
+            / root_mean_squared_error(y_true, predictions[LINEAR]),
+            **_against_linear(predictions, name, horizon),
+            "learned": selection.learned.get(name, False),
         }
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("name")
 
@@ -440,22 +718,39 @@ def _results_table(predictions, cv_results, best, fit_seconds, horizon):
 def _against_naive(predictions, name, horizon):
     """The Diebold-Mariano test of a model's test-period errors against the naive
     forecast's, and what it says in words."""
+    test = _against(predictions, name, NAIVE, horizon)
+    return {"dm_statistic": test[0], "dm_pvalue": test[1], "verdict": test[2]}
+
+
+def _against_linear(predictions, name, horizon):
+    """The same test against the linear baseline's errors, in the columns
+    ``dm_linear_statistic``, ``dm_linear_pvalue`` and ``verdict_linear``."""
+    test = _against(predictions, name, LINEAR, horizon)
+    return {"dm_linear_statistic": test[0], "dm_linear_pvalue": test[1], "verdict_linear": test[2]}
+
+
+def _against(predictions, name, reference, horizon):
+    """The two-sided Diebold-Mariano test of a model's test-period errors against
+    the `reference` model's: its statistic, p-value and what it says in words."""
     from skrnn import diebold_mariano
 
-    if name == NAIVE:
-        return {"dm_statistic": np.nan, "dm_pvalue": np.nan, "verdict": "-"}
-    y_true, y_pred, naive = (predictions[c].to_numpy() for c in ("y_true", name, NAIVE))
+    if name == reference:
+        return np.nan, np.nan, "-"
+    y_true, y_pred, other = (predictions[c].to_numpy() for c in ("y_true", name, reference))
+    if np.max(np.abs(y_pred - other)) <= SAME_FORECAST_RTOL * np.max(np.abs(y_true)):
+        return np.nan, np.nan, f"same as {reference}"
     try:
-        test = diebold_mariano(y_true, y_pred, naive, horizon=horizon)
+        test = diebold_mariano(y_true, y_pred, other, horizon=horizon)
     except ValueError:
-        # The same forecast as the naive one, or a long-run variance that is not
+        # The same forecast as the reference, or a long-run variance that is not
         # positive: equal accuracy cannot be tested, let alone rejected.
-        return {"dm_statistic": np.nan, "dm_pvalue": np.nan, "verdict": "no better than naive"}
+        return np.nan, np.nan, f"no better than {reference}"
     if test.pvalue >= ALPHA:
-        verdict = f"no better than naive (p = {test.pvalue:.2g})"
+        verdict = f"no better than {reference} (p = {test.pvalue:.2g})"
     else:
-        verdict = f"{'better' if test.statistic < 0 else 'worse'} than naive, p = {test.pvalue:.2g}"
-    return {"dm_statistic": test.statistic, "dm_pvalue": test.pvalue, "verdict": verdict}
+        better = "better" if test.statistic < 0 else "worse"
+        verdict = f"{better} than {reference}, p = {test.pvalue:.2g}"
+    return test.statistic, test.pvalue, verdict
 
 
 def _plain(value):

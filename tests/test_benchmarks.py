@@ -28,3 +28,34 @@ def test_quick_benchmark_run_writes_its_report(tmp_path):
     compare = raw["results"]["compare"][backend]["skrnn"]
     assert compare["table"][0].startswith("model ")
     assert {"results.csv", "learning_history.png", "predictions.png"} <= set(compare["written"])
+
+
+SKILL = RUN.parent / "skill.py"
+
+
+def test_quick_skill_run_writes_its_section_and_run_keeps_it(tmp_path):
+    report = tmp_path / "RESULTS.md"
+    report.write_text("# skrnn benchmarks\n\nolder figures\n")
+    done = subprocess.run(
+        [sys.executable, str(SKILL), "--quick", "--json", str(tmp_path / "skill.json"),
+         "--write", "--results", str(report)],
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    text = report.read_text()
+    assert text.startswith("# skrnn benchmarks\n\nolder figures\n")
+    assert "<!-- begin: skill -->\n## Skill on series with structure" in text
+    for line in ("| lynx (yearly", "| sp500 (daily closes", "random walks, every selected"):
+        assert line in text
+    raw = json.loads((tmp_path / "skill.json").read_text())
+    assert [r["series"] for r in raw["runs"]] == ["lynx", "sp500"]
+    assert {"naive", "linear", "RNN"} <= set(raw["runs"][0]["models"])
+    # The suite's report, rewritten, keeps the section.
+    from importlib import util
+
+    spec = util.spec_from_file_location("bench_run", RUN)
+    run = util.module_from_spec(spec)
+    spec.loader.exec_module(run)
+    assert "<!-- begin: skill -->" in run._kept_sections(report)

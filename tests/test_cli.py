@@ -67,19 +67,22 @@ def test_quick_run_prints_the_split_and_the_table(quick_run):
     )
     assert header.split() == [
         "model", "best", "parameters", "CV", "RMSE", "±", "std", "test", "RMSE", "MAE",
-        "MAPE", "%", "/", "naive", "fit", "s", "Diebold-Mariano", "test",
+        "MAPE", "%", "/", "naive", "/", "linear", "fit", "s", "Diebold-Mariano", "test", "vs",
+        "naive", "vs", "linear",
     ]  # fmt: skip
     assert set(rule) == {"-"} and len(rule) == len(header)
     table = pd.read_csv(out / "results.csv", index_col="name")
     assert [row[:16].strip() for row in rows] == list(table.index)
     for row, (name, result) in zip(rows, table.iterrows(), strict=True):
-        numbers = row[57:].split()[:7]
+        # The numbers start after the parameters' column, as wide as its longest entry.
+        numbers = row[header.index("CV RMSE") - 2 :].split()[:8]
         assert numbers == [
             f"{result.cv_rmse_mean:.2f}", f"{result.cv_rmse_std:.2f}",
             f"{result.test_rmse:.2f}", f"{result.test_mae:.2f}", f"{result.test_mape:.2f}",
-            f"{result.ratio_to_naive:.3f}", f"{result.fit_seconds:.1f}",
+            f"{result.ratio_to_naive:.3f}", f"{result.ratio_to_linear:.3f}",
+            f"{result.fit_seconds:.1f}",
         ], name  # fmt: skip
-        assert row.endswith(result.verdict)
+        assert f" {result.verdict} " in row and row.endswith(result.verdict_linear)
     assert wrote == f"wrote results.csv, learning_history.png and predictions.png to {out}"
 
 
@@ -98,6 +101,7 @@ def test_table_and_progress_on_the_terminal(tmp_path, capsys):
     captured = capsys.readouterr()
     assert status == 0
     assert "test RMSE" in captured.out and "GRU" in captured.out and "naive" in captured.out
+    assert "/ linear" in captured.out and "vs linear" in captured.out
     assert "[9/9 " in captured.err  # naive, linear and GRU: 2 folds and a refit each
     assert "GRU window=5 units=4 layers=1 residual=True" in captured.err
 
@@ -117,10 +121,52 @@ def test_compare_options_take_compare_s_defaults_and_show_them(capsys):
     for name, value in passed.items():
         default = parameters[name].default
         assert value == (list(default) if isinstance(default, tuple) else default), name
-        if name not in ("residual", "season", "n_jobs"):  # shown in words, or not at all
+        if default is not None and name not in ("residual", "n_jobs"):  # words, or not at all
             listed = " ".join(map(str, default)) if isinstance(default, tuple) else default
             assert f"(default: {listed})" in shown, name
     assert f"The last {100 * parameters['test_size'].default:g} % of the series" in shown
+
+
+@pytest.fixture
+def options_of_compare(tmp_path, monkeypatch):
+    """Run ``skrnn compare`` on a small CSV with more arguments, and return the
+    options it called :func:`skrnn.model_selection.compare` with (the call stops there)."""
+    import skrnn.model_selection
+
+    seen = {}
+
+    def compare(frame, **options):
+        seen.update(options)
+        raise ValueError("stop here")
+
+    monkeypatch.setattr(skrnn.model_selection, "compare", compare)
+    csv = _write_lecture_csv(tmp_path / "prices.csv", 150)
+
+    def run(*argv):
+        assert main(["compare", str(csv), *argv]) == 1
+        return seen
+
+    return run
+
+
+def test_training_options_reach_the_grid(options_of_compare):
+    seen = options_of_compare(
+        "--residual", "naive", "linear", "off", "--inputs", "levels", "from_newest",
+        "--learning-rate", "0.01", "0.001", "--weight-decay", "0", "0.001", "--dropout", "0.1",
+        "--batch-size", "8", "16", "--patience", "20", "--n-seeds", "2", "--significance", "none",
+    )  # fmt: skip
+    assert seen["residual"] == [True, "linear", False]
+    assert seen["inputs"] == ["levels", "from_newest"]
+    assert seen["learning_rate"] == [0.01, 0.001] and seen["weight_decay"] == [0.0, 0.001]
+    assert seen["dropout"] == [0.1] and seen["batch_size"] == [8, 16]
+    assert seen["patience"] == [20] and seen["n_seeds"] == 2 and seen["significance"] is None
+
+
+def test_training_options_left_out_are_chosen_by_compare(options_of_compare):
+    seen = options_of_compare()
+    assert seen["residual"] == [True, "linear"] and seen["significance"] == 0.05
+    for name in ("learning_rate", "batch_size", "patience", "n_seeds"):
+        assert seen[name] is None
 
 
 def _one_line_error(captured):
@@ -159,7 +205,18 @@ def test_series_too_short_for_the_windows_is_a_one_line_error(tmp_path, capsys):
 
 @pytest.mark.parametrize(
     "argv",
-    [["compare", "--bogus"], ["compare", "--window", "0"], ["compare", "--residual", "maybe"]],
+    [
+        ["compare", "--bogus"],
+        ["compare", "--window", "0"],
+        ["compare", "--residual", "maybe"],
+        ["compare", "--inputs", "diffs"],
+        ["compare", "--learning-rate", "0"],
+        ["compare", "--weight-decay", "-1"],
+        ["compare", "--dropout", "1"],
+        ["compare", "--batch-size", "0"],
+        ["compare", "--n-seeds", "0"],
+        ["compare", "--significance", "2"],
+    ],
 )
 def test_bad_option_is_a_one_line_error(argv, capsys):
     with pytest.raises(SystemExit) as exit_info:

@@ -71,10 +71,11 @@ def dask_compare(client, frame):
 
 
 def _search(local_compare):
-    """compare's GRU pipeline and grid as a GridSearchCV, on compare's training rows."""
+    """compare's GRU pipeline and grid as a GridSearchCV, on compare's training rows
+    (compare's networks learn freely in its folds: significance=None)."""
     search = GridSearchCV(
-        clone(local_compare.estimators["GRU"]),
-        {"slidingwindowtransformer__window": OPTIONS["windows"]},
+        clone(local_compare.estimators["GRU"]).set_params(regressor__significance=None),
+        {"regressor__residual": [True, "linear"], "slidingwindowtransformer__window": [3]},
         cv=TimeSeriesSplit(n_splits=N_SPLITS),
         scoring="neg_root_mean_squared_error",
         refit=False,
@@ -240,7 +241,8 @@ def test_compare_command_on_a_local_cluster_prints_the_table_of_one_process(
     assert _without_fit_seconds(printed[start : start + len(expected)]) == (
         _without_fit_seconds(expected)
     )
-    assert "[9/9 " in captured.err  # naive, linear and GRU: 2 folds and a refit each
+    # naive and linear: 2 folds and a refit each; GRU: 2 starts on 2 folds, and a refit
+    assert "[11/11 " in captured.err
     written = pd.read_csv(tmp_path / "results.csv", index_col="name")
     for column in ("cv_rmse_mean", "test_rmse", "ratio_to_naive"):
         assert_allclose(written[column], local_compare.results[column], rtol=1e-12)

@@ -9,10 +9,16 @@ import pandas as pd
 import pytest
 
 from skrnn.datasets import (
+    load_airpassengers,
     load_elnino,
+    load_lynx,
+    load_nasdaq,
+    load_seattle_weather,
     load_sp500,
     load_stock_csv,
     load_sunspots,
+    load_unemployment,
+    load_wineind,
     make_forecast_xy,
 )
 
@@ -291,8 +297,16 @@ def test_load_sp500_returns_a_new_frame_each_call():
     [
         (load_sunspots, "sunspots", (309, 1), "1700-01-01", "2008-01-01", pd.DateOffset(years=1)),
         (load_elnino, "temperature", (732, 1), "1950-01-01", "2010-12-01", pd.DateOffset(months=1)),
+        (load_lynx, "lynx", (114, 1), "1821-01-01", "1934-01-01", pd.DateOffset(years=1)),
+        (load_unemployment, "unemployment", (203, 1), "1959-01-01", "2009-07-01",
+         pd.DateOffset(months=3)),
+        (load_airpassengers, "passengers", (144, 1), "1949-01-01", "1960-12-01",
+         pd.DateOffset(months=1)),
+        (load_wineind, "sales", (176, 1), "1980-01-01", "1994-08-01", pd.DateOffset(months=1)),
+        (load_seattle_weather, "temp_max", (1461, 1), "2012-01-01", "2015-12-31",
+         pd.DateOffset(days=1)),
     ],
-)
+)  # fmt: skip
 def test_bundled_series_have_every_period_once_without_gaps(load, column, shape, first, last, step):
     frame = load()
 
@@ -329,14 +343,45 @@ def test_elnino_temperatures_are_the_published_monthly_means():
     assert by_month.max() - by_month.min() > 5.0
 
 
-@pytest.mark.parametrize("load", [load_sunspots, load_elnino])
+def test_the_new_series_hold_their_sources_values():
+    # First and last values, and a landmark, as the packages they come from ship them.
+    lynx = load_lynx()["lynx"]
+    assert lynx.iloc[[0, -1]].tolist() == [269.0, 3396.0] and lynx.max() == 6991.0
+    passengers = load_airpassengers()["passengers"]
+    assert passengers.iloc[[0, -1]].tolist() == [112.0, 432.0]
+    assert passengers.idxmax() == pd.Timestamp("1960-07-01")
+    sales = load_wineind()["sales"]
+    assert sales.iloc[[0, -1]].tolist() == [15136.0, 23356.0]
+    by_month = sales.groupby(sales.index.month).mean()
+    assert by_month.idxmax() == 12 and by_month.idxmin() == 1
+    unemployment = load_unemployment()["unemployment"]
+    assert unemployment.iloc[[0, -1]].tolist() == [5.8, 9.6]
+    temp_max = load_seattle_weather()["temp_max"]
+    assert temp_max.iloc[[0, -1]].tolist() == [12.8, 5.6]
+    # Warmest in summer: July and August above December and January by far.
+    by_month = temp_max.groupby(temp_max.index.month).mean()
+    assert by_month[[7, 8]].min() > by_month[[12, 1]].max() + 10
+
+
+def test_bundled_nasdaq_has_the_sp500_days():
+    nasdaq = load_nasdaq()
+    assert nasdaq.shape == (5031, 1) and list(nasdaq.columns) == ["close"]
+    assert nasdaq.index.equals(load_sp500().index)
+    assert nasdaq["close"].iloc[[0, -1]].tolist() == [2208.05, 6635.28]
+
+
+NEW_SERIES = [load_lynx, load_unemployment, load_airpassengers, load_wineind,
+              load_seattle_weather, load_nasdaq]  # fmt: skip
+
+
+@pytest.mark.parametrize("load", [load_sunspots, load_elnino, *NEW_SERIES])
 def test_bundled_series_are_a_new_frame_each_call(load):
     frame = load()
     frame.iloc[0, 0] = -1.0
     assert load().iloc[0, 0] != -1.0
 
 
-@pytest.mark.parametrize("load", [load_sunspots, load_elnino])
+@pytest.mark.parametrize("load", [load_sunspots, load_elnino, *NEW_SERIES])
 def test_bundled_series_make_forecast_pairs_without_naming_the_column(load):
     frame = load()
     X, y = make_forecast_xy(frame, horizon=1)

@@ -199,3 +199,20 @@ def test_readme_conversion_refuses_what_it_cannot_convert(tmp_path):
         _sphinx_extension("skrnn_readme").readme_results_rst(readme)
     with pytest.raises(ValueError, match="does not parse"):
         _sphinx_extension("skrnn_readme").results_table([*OLD_TABLE.splitlines(), "GRU  oops"])
+
+
+def test_results_table_reads_both_verdicts():
+    lines = """\
+model            best parameters                                             CV RMSE   ± std  test RMSE      MAE  MAPE %  / naive  / linear  fit s  Diebold-Mariano test vs naive    vs linear
+----------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------------
+naive            -                                                             13.96    4.05      28.76    20.15    0.75    1.000     0.994    0.0  -                                no better than linear (p = 0.61)
+GRU              window=20 units=16 layers=1 residual=True, kept its start     13.96    4.05      28.76    20.15    0.75    1.000     0.994    0.3  same as naive                    no better than linear (p = 0.61)
+""".splitlines()  # noqa: E501
+    table = _sphinx_extension("skrnn_readme").results_table(lines)
+    assert table[2] == "   :class: skrnn-results skrnn-verdict skrnn-verdict2"
+    assert table[4:] == [
+        "   naive, \\-, 13.96, 4.05, 28.76, 20.15, 0.75, 1.000, 0.994, 0.0, \\-, "
+        "no better than linear (p = 0.61)",
+        '   GRU, "window=20 units=16 layers=1 residual=True, kept its start", 13.96, 4.05, '
+        "28.76, 20.15, 0.75, 1.000, 0.994, 0.3, same as naive, no better than linear (p = 0.61)",
+    ]

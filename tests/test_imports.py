@@ -42,6 +42,7 @@ LAYERS = [
         "skrnn._window",
         "skrnn._baseline",
         "skrnn._linear",
+        "skrnn._skip",
         # Panels and covariates: windows within each series, the calendar, splits by date.
         "skrnn.datasets._panel",
         "skrnn._panel_window",

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.base import clone
 from sklearn.metrics import root_mean_squared_error
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
@@ -32,6 +33,8 @@ def test_results_have_one_row_per_model(result):
     assert list(table.columns) == [
         "params", "cv_rmse_mean", "cv_rmse_std", "test_rmse", "test_mae", "test_mape",
         "ratio_to_naive", "fit_seconds", "dm_statistic", "dm_pvalue", "verdict",
+        "ratio_to_linear", "dm_linear_statistic", "dm_linear_pvalue", "verdict_linear",
+        "learned",
     ]  # fmt: skip
     assert table.loc["naive", "ratio_to_naive"] == 1.0
     assert table.loc["naive", "params"] == {}
@@ -84,21 +87,25 @@ def test_the_chosen_candidate_has_the_lowest_mean_cv_rmse(result):
     table = result.cv_results["GRU"]
     assert list(table.columns) == [
         "window", "units", "layers", "residual", "fold0_rmse", "fold1_rmse", "mean_rmse",
-        "std_rmse",
+        "std_rmse", "pvalue_vs_reference",
     ]  # fmt: skip
     best = table.loc[table["mean_rmse"].idxmin()]
     row = result.results.loc["GRU"]
     assert row.params == {k: best[k] for k in ["window", "units", "layers", "residual"]}
-    assert row.cv_rmse_mean == best["mean_rmse"]
-    assert row.cv_rmse_std == best["std_rmse"]
+    # Two epochs on a random walk: no candidate beats the naive forecast, so the
+    # network keeps its start, and the start's fold scores are its own.
+    assert not row.learned
+    assert row.cv_rmse_mean == result.results.loc["naive", "cv_rmse_mean"]
+    assert_allclose(result.predictions["GRU"], result.predictions["naive"], rtol=1e-6)
 
 
 def test_cv_scores_equal_a_grid_search_of_the_same_pipelines(result, frame):
     X, y = make_forecast_xy(frame)
     n_train = int(np.ceil(0.75 * len(X)))
+    # The search's fits learn freely; the selection judges them afterwards.
     search = GridSearchCV(
-        result.estimators["GRU"],
-        {"slidingwindowtransformer__window": [3, 5]},
+        clone(result.estimators["GRU"]).set_params(regressor__significance=None),
+        {"slidingwindowtransformer__window": [3, 5], "regressor__residual": [True, "linear"]},
         cv=TimeSeriesSplit(n_splits=2),
         scoring="neg_root_mean_squared_error",
     ).fit(X.iloc[:n_train], y.iloc[:n_train])
@@ -143,7 +150,19 @@ def test_silent_by_default(frame, capsys):
         (dict(windows=5), "windows=5 is not a non-empty list"),
         (dict(windows=[5, 0]), "windows holds 0; expected integers >= 1"),
         (dict(units=[2.5]), "units holds 2.5"),
-        (dict(residual=["yes"]), "residual=.* True or False"),
+        (dict(residual=["yes"]), "residual=.* True, False, 'naive', 'linear' or 'seasonal'"),
+        (dict(residual=["seasonal"]), "residual holds 'seasonal'.* season=None"),
+        (dict(residual=["seasonal"], season=12), "windows of 5 steps do not reach back"),
+        (dict(residual=["linear"], windows=[1, 5]), "'linear', which needs windows of at least 2"),
+        (dict(inputs=["differences"], windows=[1], residual=[True]), "'differences', which needs"),
+        (dict(inputs=["diffs"]), "inputs=.* must hold values of"),
+        (dict(residual=[False], inputs=["from_newest"]), "needs the skip connection"),
+        (dict(learning_rate=[0.0]), "learning_rate holds 0.0; expected numbers > 0"),
+        (dict(weight_decay=[-1.0]), "weight_decay holds -1.0; expected numbers >= 0"),
+        (dict(dropout=[1.0]), "dropout holds 1.0; expected fractions"),
+        (dict(batch_size=[0]), "batch_size holds 0; expected integers >= 1"),
+        (dict(patience=[-1]), "patience holds -1; expected integers >= 0"),
+        (dict(n_seeds=0), "n_seeds holds 0; expected integers >= 1"),
         (dict(n_splits=1), "n_splits holds 1; expected integers >= 2"),
         (dict(test_size=1.5), "test_size=1.5 is not a fraction"),
         (dict(windows=[60]), "the series is too short"),
@@ -187,3 +206,74 @@ def test_the_verdict_follows_the_diebold_mariano_test(shift, verdict):
     assert row["verdict"].startswith(verdict)
     assert (row["dm_pvalue"] < 0.05) == (shift != 0.0)
     assert np.sign(row["dm_statistic"]) == np.sign(shift) or shift == 0.0
+
+
+# -- the selection: a network earns its place against the best baseline -------------
+
+
+def test_without_significance_the_lowest_cv_rmse_is_refitted_learning_freely(frame):
+    result = compare(frame, models=["gru"], windows=[3, 5], significance=None, **TINY_COMPARE)
+    table, row = result.cv_results["GRU"], result.results.loc["GRU"]
+    assert row.learned
+    assert row.cv_rmse_mean == table["mean_rmse"].min()
+    assert result.estimators["GRU"][-1].significance is None
+
+
+def test_a_network_that_kept_its_linear_start_is_the_linear_model(frame):
+    result = compare(frame, models=["lstm"], windows=[3, 5], residual=["linear"], **TINY_COMPARE)
+    row = result.results.loc["LSTM"]
+    assert not row.learned
+    assert row.params["window"] == result.results.loc["linear", "params"]["window"]
+    assert result.estimators["LSTM"][-1].significance == 0
+    assert_allclose(result.predictions["LSTM"], result.predictions["linear"], rtol=1e-5)
+    assert row.verdict_linear == "same as linear"
+
+
+def test_training_grids_with_several_values_are_searched(frame):
+    result = compare(
+        frame, models=["rnn"], windows=[5], learning_rate=[0.01, 0.001], dropout=[0.1],
+        residual=[True, "linear"], **TINY_COMPARE,
+    )  # fmt: skip
+    table = result.cv_results["RNN"]
+    assert list(table.columns[:5]) == ["window", "units", "layers", "residual", "learning_rate"]
+    assert len(table) == 4
+    assert set(result.results.loc["RNN", "params"]) == {
+        "window", "units", "layers", "residual", "learning_rate"
+    }  # fmt: skip
+    # A grid of one value is set on every candidate, not searched.
+    assert result.estimators["RNN"][-1].dropout == 0.1
+
+
+def test_the_verdict_against_the_linear_model_has_its_own_columns(result):
+    table = result.results
+    assert table.loc["linear", "verdict_linear"] == "-"
+    assert np.isnan(table.loc["linear", "dm_linear_pvalue"])
+    naive = table.loc["naive"]
+    assert naive.ratio_to_linear == pytest.approx(
+        naive.test_rmse / table.loc["linear", "test_rmse"]
+    )
+    assert naive.verdict_linear.startswith(("better than linear", "worse than linear", "no better"))
+
+
+def test_forecasts_equal_up_to_round_off_are_the_same_forecast():
+    from skrnn.model_selection import _against_naive
+
+    y_true = np.linspace(100.0, 120.0, 50)
+    naive = np.r_[99.0, y_true[:-1]]
+    predictions = pd.DataFrame({"y_true": y_true, "naive": naive, "model": naive + 1e-5})
+    assert _against_naive(predictions, "model", horizon=1)["verdict"] == "same as naive"
+
+
+def test_training_left_at_none_follows_the_series_length(frame, monkeypatch):
+    import skrnn.model_selection as ms
+
+    short = compare(frame, models=["gru"], windows=[5], units=[3], epochs=2, n_splits=2)
+    regressor = short.estimators["GRU"][-1]
+    assert (regressor.learning_rate, regressor.batch_size, regressor.patience) == (0.01, 16, 50)
+    assert regressor.n_seeds == 3 and len(regressor.models_) == 3
+    # The same rows counted as a long series get the long series' settings.
+    monkeypatch.setattr(ms, "SHORT_SERIES", 50)
+    long = compare(frame, models=["gru"], windows=[5], units=[3], epochs=2, n_splits=2)
+    regressor = long.estimators["GRU"][-1]
+    assert (regressor.learning_rate, regressor.batch_size, regressor.patience) == (0.001, 32, 10)
+    assert regressor.n_seeds == 1

@@ -25,7 +25,8 @@ def test_bundled_series_load_from_an_installed_wheel(tmp_path):
     code = (
         "import skrnn.datasets as d; print(d.__file__); "
         "print(d.load_sp500().shape, d.load_sp500(ohlcv=True).shape, "
-        "d.load_sunspots().shape, d.load_elnino().shape, d.load_wiki_stocks().shape)"
+        "d.load_sunspots().shape, d.load_elnino().shape, d.load_wiki_stocks().shape, "
+        "d.load_lynx().shape, d.load_nasdaq().shape)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
@@ -37,4 +38,4 @@ def test_bundled_series_load_from_an_installed_wheel(tmp_path):
     )
     location, shapes = result.stdout.strip().splitlines()
     assert location.startswith(str(site))
-    assert shapes == "(5031, 1) (5031, 6) (309, 1) (732, 1) (12154, 6)"
+    assert shapes == "(5031, 1) (5031, 6) (309, 1) (732, 1) (12154, 6) (114, 1) (5031, 1)"

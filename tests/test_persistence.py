@@ -38,9 +38,9 @@ from skrnn import (
 from skrnn.cli import main
 from skrnn.datasets import load_sp500, make_forecast_xy
 from skrnn.forecasting import ConformalForecaster, forecast, load_model, save_model
+from tests._tiny import TINY
 
 HORIZONS = [1, 2]
-TINY = {"units": 2, "layers": 1, "epochs": 2, "random_state": 0}
 
 
 def _pipeline(regressor, window=5):

@@ -133,6 +133,7 @@ PANDAS = [
             "pandas.DataFrame",
             "pandas.DatetimeIndex",
             "pandas.Index",
+            "pandas.MultiIndex",
             "pandas.Period",
             "pandas.PeriodIndex",
             "pandas.Series",

@@ -63,19 +63,21 @@ def readme_results_rst(readme):
 
 def results_table(lines):
     """A ``csv-table`` of the table ``skrnn compare`` prints: header, rule, one
-    line per model, with or without the Diebold-Mariano column last."""
+    line per model, with the Diebold-Mariano verdicts last (none, the one
+    against naive, or that and the one against the linear model)."""
     if len(lines) < 3:
         raise ValueError(f"not a table of skrnn compare: {lines!r}")
     header = re.split(r"\s{2,}", lines[0].strip())
     if header[:2] != ["model", "best parameters"] or set(lines[1]) != {"-"}:
         raise ValueError(f"not a table of skrnn compare: {lines[0]!r}")
-    verdict = header[-1].startswith("Diebold-Mariano")
-    n_numbers = len(header) - 2 - verdict
+    verdicts = sum(h.startswith(("Diebold-Mariano", "vs ")) for h in header)
+    n_numbers = len(header) - 2 - verdicts
     row = re.compile(
         rf"^(?P<params>\S.*?)\s+(?P<numbers>{_NUMBER}(?:\s+{_NUMBER}){{{n_numbers - 1}}})"
-        + (r"\s{2}(?P<verdict>\S.*)$" if verdict else r"\s*$")
+        + (r"\s{2}(?P<verdict>\S.*)$" if verdicts else r"\s*$")
     )
-    classes = "skrnn-results skrnn-verdict" if verdict else "skrnn-results"
+    classes = "skrnn-results" + (" skrnn-verdict" if verdicts else "")
+    classes += " skrnn-verdict2" if verdicts == 2 else ""
     out = [
         ".. csv-table::",
         "   :header: " + ", ".join(_cell(h) for h in header),
@@ -88,7 +90,8 @@ def results_table(lines):
         if not name or match is None:
             raise ValueError(f"a line of the results table does not parse: {line!r}")
         cells = [name, match["params"], *match["numbers"].split()]
-        cells += [match["verdict"]] if verdict else []
+        if verdicts:
+            cells += re.split(r"\s{2,}", match["verdict"].strip(), maxsplit=verdicts - 1)
         out.append("   " + ", ".join(_cell(c) for c in cells))
     return out
 

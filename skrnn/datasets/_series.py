@@ -1,10 +1,19 @@
-"""Bundled series with structure a model can learn: the sunspot cycle and El Nino."""
+"""Bundled real series: with structure a model can learn, and a second index of closes."""
 
 from importlib import resources
 
 from skrnn.datasets._stock import load_stock_csv
 
-__all__ = ["load_elnino", "load_sunspots"]
+__all__ = [
+    "load_airpassengers",
+    "load_elnino",
+    "load_lynx",
+    "load_nasdaq",
+    "load_seattle_weather",
+    "load_sunspots",
+    "load_unemployment",
+    "load_wineind",
+]
 
 
 def _load_bundled(filename, column):
@@ -104,3 +113,217 @@ def load_elnino():
     ((731, 1), 'temperature_t+1')
     """
     return _load_bundled("elnino.csv", "temperature")
+
+
+def load_lynx():
+    """Load the yearly Canadian lynx trappings, 1821 to 1934.
+
+    The number of lynx skins collected in Canada each year by the Hudson's Bay
+    Company, the series of Brockwell and Davis (1991) and of R's
+    ``datasets::lynx``, as shipped with pmdarima
+    (``pmdarima.datasets.load_lynx``, MIT licence): 114 years, no gaps. The
+    trappings rise and crash over a cycle of about ten years, rising for more
+    years than they fall (70 rises, 43 falls): the classic short cyclical
+    series of the forecasting literature, usually modelled on a log10 scale
+    (``numpy.log10(load_lynx())``), where linear autoregressions leave a
+    nonlinear part unexplained.
+
+    Each value is dated by the first day of its year. The file
+    ``skrnn/datasets/data/lynx.csv`` (``date,lynx``) is installed with the
+    package and read with :func:`load_stock_csv`.
+
+    Returns
+    -------
+    frame : pandas.DataFrame of shape (114, 1)
+        A float64 column ``lynx`` (skins) indexed by a
+        :class:`~pandas.DatetimeIndex` named ``"date"``, one row per year,
+        sorted ascending. A new frame on every call.
+
+    See Also
+    --------
+    load_sunspots : A longer yearly series with a cycle.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn.datasets import load_lynx
+    >>> frame = load_lynx()
+    >>> frame.shape, frame.index[0].year, frame.index[-1].year
+    ((114, 1), 1821, 1934)
+    >>> float(np.log10(frame["lynx"]).max().round(2))
+    3.84
+    """
+    return _load_bundled("lynx.csv", "lynx")
+
+
+def load_airpassengers():
+    """Load the monthly international airline passengers, 1949 to 1960.
+
+    Box and Jenkins' airline series (series G of *Time Series Analysis,
+    Forecasting and Control*): monthly totals of international airline
+    passengers in thousands, as shipped with pmdarima
+    (``pmdarima.datasets.load_airpassengers``, MIT licence): 144 months, no
+    gaps. A trend and a yearly season (summer peaks) whose swing grows with
+    the level, usually modelled on a log scale.
+
+    Each value is dated by the first day of its month. The file
+    ``skrnn/datasets/data/airpassengers.csv`` (``date,passengers``) is
+    installed with the package and read with :func:`load_stock_csv`.
+
+    Returns
+    -------
+    frame : pandas.DataFrame of shape (144, 1)
+        A float64 column ``passengers`` (thousands) indexed by a
+        :class:`~pandas.DatetimeIndex` named ``"date"``, one row per month,
+        sorted ascending. A new frame on every call.
+
+    See Also
+    --------
+    load_wineind : Another monthly series with a yearly season.
+
+    Examples
+    --------
+    >>> from skrnn.datasets import load_airpassengers
+    >>> frame = load_airpassengers()
+    >>> frame.shape, str(frame.index[0].date()), str(frame.index[-1].date())
+    ((144, 1), '1949-01-01', '1960-12-01')
+    """
+    return _load_bundled("airpassengers.csv", "passengers")
+
+
+def load_wineind():
+    """Load the monthly Australian wine sales, January 1980 to August 1994.
+
+    Total monthly sales of wine by Australian winemakers in bottles of at
+    most one litre, the series of R's ``forecast::wineind``, as shipped with
+    pmdarima (``pmdarima.datasets.load_wineind``, MIT licence): 176 months, no
+    gaps.
+    A strong yearly season (a December peak, a January trough) on a slowly
+    rising level.
+
+    Each value is dated by the first day of its month. The file
+    ``skrnn/datasets/data/wineind.csv`` (``date,sales``) is installed with
+    the package and read with :func:`load_stock_csv`.
+
+    Returns
+    -------
+    frame : pandas.DataFrame of shape (176, 1)
+        A float64 column ``sales`` indexed by a
+        :class:`~pandas.DatetimeIndex` named ``"date"``, one row per month,
+        sorted ascending. A new frame on every call.
+
+    See Also
+    --------
+    load_airpassengers : Another monthly series with a yearly season.
+
+    Examples
+    --------
+    >>> from skrnn.datasets import load_wineind
+    >>> frame = load_wineind()
+    >>> frame.shape, str(frame.index[0].date()), str(frame.index[-1].date())
+    ((176, 1), '1980-01-01', '1994-08-01')
+    """
+    return _load_bundled("wineind.csv", "sales")
+
+
+def load_unemployment():
+    """Load the quarterly US unemployment rate, 1959 to the third quarter of 2009.
+
+    The civilian unemployment rate in percent, from the US Bureau of Labor
+    Statistics, as compiled in statsmodels' US macroeconomic data
+    (``statsmodels.datasets.macrodata``, column ``unemp``, declared public
+    domain there): 203 quarters, no gaps. It follows the business cycle,
+    rising fast in recessions and falling slowly in recoveries: a cycle of
+    varying length with an asymmetry that a linear model cannot follow.
+
+    Each value is dated by the first day of its quarter. The file
+    ``skrnn/datasets/data/unemployment.csv`` (``date,unemployment``) is
+    installed with the package and read with :func:`load_stock_csv`.
+
+    Returns
+    -------
+    frame : pandas.DataFrame of shape (203, 1)
+        A float64 column ``unemployment`` (percent) indexed by a
+        :class:`~pandas.DatetimeIndex` named ``"date"``, one row per quarter,
+        sorted ascending. A new frame on every call.
+
+    See Also
+    --------
+    load_sunspots : A yearly series with a cycle of varying length.
+
+    Examples
+    --------
+    >>> from skrnn.datasets import load_unemployment
+    >>> frame = load_unemployment()
+    >>> frame.shape, str(frame.index[0].date()), str(frame.index[-1].date())
+    ((203, 1), '1959-01-01', '2009-07-01')
+    """
+    return _load_bundled("unemployment.csv", "unemployment")
+
+
+def load_seattle_weather():
+    """Load the daily highest temperature in Seattle, 2012 to 2015.
+
+    The daily maximum temperature in degrees Celsius at Seattle, from NOAA's
+    records (public domain) as shipped with vega_datasets
+    (``vega_datasets.data.seattle_weather``, column ``temp_max``, MIT
+    licence): 1,461 days, no gaps. A yearly season with day-to-day weather on
+    top.
+
+    Each value is dated by its day. The file
+    ``skrnn/datasets/data/seattle_weather.csv`` (``date,temp_max``) is
+    installed with the package and read with :func:`load_stock_csv`.
+
+    Returns
+    -------
+    frame : pandas.DataFrame of shape (1461, 1)
+        A float64 column ``temp_max`` indexed by a
+        :class:`~pandas.DatetimeIndex` named ``"date"``, one row per day,
+        sorted ascending. A new frame on every call.
+
+    See Also
+    --------
+    load_elnino : A monthly temperature series with a yearly season.
+
+    Examples
+    --------
+    >>> from skrnn.datasets import load_seattle_weather
+    >>> frame = load_seattle_weather()
+    >>> frame.shape, str(frame.index[0].date()), str(frame.index[-1].date())
+    ((1461, 1), '2012-01-01', '2015-12-31')
+    """
+    return _load_bundled("seattle_weather.csv", "temp_max")
+
+
+def load_nasdaq():
+    """Load the daily NASDAQ Composite closes, 1999-01-04 to 2018-12-31.
+
+    Yahoo! Finance's daily closes of the NASDAQ Composite index (ticker
+    ``^IXIC``) as shipped in the ``arch`` Python package (module
+    ``arch.data.nasdaq``, NCSA licence, copyright Kevin Sheppard), rounded to
+    cents: 5,031 trading days, the same days as :func:`load_sp500`. Like the
+    S&P 500, close to a random walk: a second index on which the naive
+    forecast "tomorrow = today" is very hard to beat.
+
+    The file ``skrnn/datasets/data/nasdaq.csv`` (``date,close``) is installed
+    with the package and read with :func:`load_stock_csv`.
+
+    Returns
+    -------
+    frame : pandas.DataFrame of shape (5031, 1)
+        A float64 column ``close`` indexed by a
+        :class:`~pandas.DatetimeIndex` named ``"date"``, one row per trading
+        day, sorted ascending. A new frame on every call.
+
+    See Also
+    --------
+    load_sp500 : The S&P 500 closes of the same days.
+
+    Examples
+    --------
+    >>> from skrnn.datasets import load_nasdaq
+    >>> frame = load_nasdaq()
+    >>> frame.shape, str(frame.index[0].date()), str(frame.index[-1].date())
+    ((5031, 1), '1999-01-04', '2018-12-31')
+    """
+    return _load_bundled("nasdaq.csv", "close")
