@@ -19,8 +19,6 @@ import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.base import clone
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils import Bunch
 
 from skrnn._cross_validation import trained_series_only
@@ -29,6 +27,7 @@ from skrnn._quiet import quiet_tensorflow
 from skrnn._report import Progress, describe
 from skrnn._significance import loss_difference_test
 from skrnn._split import PanelSplit
+from skrnn.model_selection import _calendar_steps, _cv_table, _pipeline
 
 #: Significance level of the Diebold-Mariano tests behind the report's wording.
 ALPHA = 0.05
@@ -122,7 +121,9 @@ def compare_panel(
         own = np.asarray(model.predict(X.iloc[after]), dtype=np.float64)
         predicted[name] = own[np.isin(after, test)].reshape(len(test), -1)
     truth = y_test.to_numpy().reshape(len(test), -1)
-    cv_results = {name: _cv_table(candidates[name], fold_scores[name]) for name in pipelines}
+    cv_results = {
+        name: _cv_table(candidates[name], fold_scores[name], metric="mase") for name in pipelines
+    }
     scores = _PanelScores(X.index[test], truth, predicted, scale, horizons)
     return Bunch(
         results=scores.results(cv_results, best, fit_seconds),
@@ -144,7 +145,7 @@ def _check_lengths(X, longest, min_rows):
         if len(rows) < min_rows:
             raise ValueError(
                 f"{name} {label!r} has {len(rows)} forecast rows "
-                f"({show_label(dates[rows[0]])} .. {show_label(dates[rows[-1]])}), too few "
+                f"({show_label(dates[rows[0]])} .. {show_label(dates[rows[-1]])}), too few for "
                 f"windows of up to {longest} steps: expected at least {min_rows} rows in "
                 "every series (the window, the path's steps and 2 more); "
                 "drop the series, or use shorter windows."
@@ -213,41 +214,28 @@ def _models(families, grid, *, target, horizons, single, calendar, series_identi
 
     horizon = horizons[0] if single else horizons
     naive = skrnn.PersistenceRegressor(horizon=horizons[0])
-    pipelines = {"naive": skrnn.PerSeriesRegressor(_pipeline([], 1, naive))}
+    pipelines = {"naive": skrnn.PerSeriesRegressor(_pipeline(1, naive))}
     candidates, keys = {"naive": [{}]}, {"naive": _LOCAL_KEYS}
-    linear = _pipeline([], 5, skrnn.RidgeAutoregressor())
+    before = _calendar_steps(calendar, horizon)
+    # The linear model and the networks read the same inputs, the calendar included.
+    linear = _pipeline(5, skrnn.RidgeAutoregressor(), before)
     pipelines["linear"] = skrnn.PerSeriesRegressor(linear)
     candidates["linear"] = [dict(window=w) for w in dict.fromkeys(p["window"] for p in grid)]
     keys["linear"] = _LOCAL_KEYS
-    before = []
-    if calendar:
-        before.append(("calendarfeatures", skrnn.CalendarFeatures(horizon=horizon)))
     if series_identity:
         before.append(("seriesencoder", skrnn.SeriesEncoder()))
     for name, (regressor_class, fixed) in families.items():
         regressor = regressor_class(horizon=horizon, random_state=seed, **regressor_params, **fixed)
-        network = _pipeline(before, 5, regressor)
+        network = _pipeline(5, regressor, before)
         pipelines[name] = skrnn.SeriesScaledRegressor(network, target=target)
         candidates[name], keys[name] = grid, _GLOBAL_KEYS
         if per_series_networks:
             # A series' own network needs no identity: it only ever reads that series.
-            local = _pipeline([b for b in before if b[0] != "seriesencoder"], 5, regressor)
+            local = _pipeline(5, regressor, [b for b in before if b[0] != "seriesencoder"])
             local_name = f"{name} {PER_SERIES}"
             pipelines[local_name] = skrnn.PerSeriesRegressor(local)
             candidates[local_name], keys[local_name] = grid, _GLOBAL_KEYS
     return pipelines, candidates, keys
-
-
-def _pipeline(before, window, regressor):
-    from skrnn import SlidingWindowTransformer
-
-    # Pandas output keeps the (series, date) index: the windows find rows by it.
-    return Pipeline([
-        *before,
-        ("minmaxscaler", MinMaxScaler()),
-        ("slidingwindowtransformer", SlidingWindowTransformer(window=window)),
-        ("regressor", regressor),
-    ]).set_output(transform="pandas")  # fmt: skip
 
 
 def _with_params(model, keys, params):
@@ -283,15 +271,6 @@ def _rows_after_training(X, train, test):
     tested[codes[test]] = True
     end = dates[test].max()
     return np.flatnonzero(tested[codes] & (dates > dates[train].max()) & (dates <= end))
-
-
-def _cv_table(candidates, fold_scores):
-    table = pd.DataFrame(candidates, index=range(len(candidates)))
-    for k in range(fold_scores.shape[1]):
-        table[f"fold{k}_mase"] = fold_scores[:, k]
-    table["mean_mase"] = fold_scores.mean(axis=1)
-    table["std_mase"] = fold_scores.std(axis=1)
-    return table
 
 
 def _dates(index):
