@@ -16,13 +16,20 @@ def later_rows(windows, lag):
     window holds row ``i``'s newest step `lag` steps back (the same series, `lag`
     steps later), or -1 where there is none or it is ambiguous.
 
-    Windows of `lag` steps or fewer cannot tell: rows are then taken in order, row
-    ``i + lag`` after row ``i`` (one series in time order).
+    Windows of `lag` steps or fewer hold no step `lag` back: the next row is
+    found `lag` times over. Windows of one step tell nothing: rows are then
+    taken in order, row ``i + lag`` after row ``i`` (one series in time order).
     """
     n, steps, _ = windows.shape
     later = np.full(n, -1)
-    if steps <= lag:
+    if steps == 1:
         later[: n - lag] = np.arange(lag, n)
+        return later
+    if steps <= lag:
+        step = later_rows(windows, 1)
+        later = np.arange(n)
+        for _ in range(lag):
+            later = np.where(later >= 0, step[later], -1)
         return later
     newest = _keys(windows[:, -1, :])
     back = _keys(windows[:, -1 - lag, :])

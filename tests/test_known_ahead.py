@@ -94,6 +94,20 @@ def test_later_rows_pair_rows_within_each_series_in_any_order():
     assert_array_equal(values[later[paired]], values[paired] + 2)
 
 
+def test_later_rows_beyond_the_window_are_found_step_by_step():
+    from skrnn import SlidingWindowTransformer
+
+    dates = pd.bdate_range("2024-01-01", periods=8)
+    index = pd.MultiIndex.from_product([["a", "b"], dates], names=["series", "date"])
+    X = pd.DataFrame({"x": np.r_[np.arange(8.0), 100 + np.arange(8.0)]}, index=index)
+    shuffled = X.sort_index(level="date")
+    later = later_rows(SlidingWindowTransformer(window=2).fit_transform(shuffled), 5)
+    values = shuffled["x"].to_numpy()
+    paired = later >= 0
+    assert paired.sum() == 6  # 3 pairs in each series of 8 rows
+    assert_array_equal(values[later[paired]], values[paired] + 5)
+
+
 def test_later_rows_take_rows_in_order_when_windows_are_too_short():
     windows = np.arange(5.0, dtype=np.float32).reshape(5, 1, 1)
     assert_array_equal(later_rows(windows, 1), [1, 2, 3, 4, -1])
