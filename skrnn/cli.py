@@ -340,7 +340,11 @@ def _panel_table(results):
         ("/ naive", -8, lambda name, r: f"{r.ratio_to_naive:.3f}"),
         ("fit s", -6, lambda name, r: f"{r.fit_seconds:.1f}"),
         (" Diebold-Mariano test vs naive", verdict + 1, lambda name, r: f" {r.verdict}"),
-        (" vs linear", 31, lambda name, r: f" {r.verdict_linear}"),
+        (
+            " vs linear",
+            1 + max(30, *map(len, results["verdict_linear"])),
+            lambda name, r: f" {r.verdict_linear}",
+        ),  # fmt: skip
     ]
     if (results["verdict_global"] != "-").any():
         columns.append((" vs global", 0, lambda name, r: f" {r.verdict_global}"))
