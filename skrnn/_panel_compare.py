@@ -21,13 +21,13 @@ from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.utils import Bunch
 
+from skrnn._comparison import calendar_steps, cv_table, pipeline
 from skrnn._cross_validation import trained_series_only
 from skrnn._panel import series_groups, series_name, show_label
 from skrnn._quiet import quiet_tensorflow
 from skrnn._report import Progress, describe
 from skrnn._significance import loss_difference_test
 from skrnn._split import PanelSplit
-from skrnn.model_selection import _calendar_steps, _cv_table, _pipeline
 
 #: Significance level of the Diebold-Mariano tests behind the report's wording.
 ALPHA = 0.05
@@ -122,7 +122,7 @@ def compare_panel(
         predicted[name] = own[np.isin(after, test)].reshape(len(test), -1)
     truth = y_test.to_numpy().reshape(len(test), -1)
     cv_results = {
-        name: _cv_table(candidates[name], fold_scores[name], metric="mase") for name in pipelines
+        name: cv_table(candidates[name], fold_scores[name], metric="mase") for name in pipelines
     }
     scores = _PanelScores(X.index[test], truth, predicted, scale, horizons)
     return Bunch(
@@ -214,11 +214,11 @@ def _models(families, grid, *, target, horizons, single, calendar, series_identi
 
     horizon = horizons[0] if single else horizons
     naive = skrnn.PersistenceRegressor(horizon=horizons[0])
-    pipelines = {"naive": skrnn.PerSeriesRegressor(_pipeline(1, naive))}
+    pipelines = {"naive": skrnn.PerSeriesRegressor(pipeline(1, naive))}
     candidates, keys = {"naive": [{}]}, {"naive": _LOCAL_KEYS}
-    before = _calendar_steps(calendar, horizon)
+    before = calendar_steps(calendar, horizon)
     # The linear model and the networks read the same inputs, the calendar included.
-    linear = _pipeline(5, skrnn.RidgeAutoregressor(), before)
+    linear = pipeline(5, skrnn.RidgeAutoregressor(), before)
     pipelines["linear"] = skrnn.PerSeriesRegressor(linear)
     candidates["linear"] = [dict(window=w) for w in dict.fromkeys(p["window"] for p in grid)]
     keys["linear"] = _LOCAL_KEYS
@@ -226,12 +226,12 @@ def _models(families, grid, *, target, horizons, single, calendar, series_identi
         before.append(("seriesencoder", skrnn.SeriesEncoder()))
     for name, (regressor_class, fixed) in families.items():
         regressor = regressor_class(horizon=horizon, random_state=seed, **regressor_params, **fixed)
-        network = _pipeline(5, regressor, before)
+        network = pipeline(5, regressor, before)
         pipelines[name] = skrnn.SeriesScaledRegressor(network, target=target)
         candidates[name], keys[name] = grid, _GLOBAL_KEYS
         if per_series_networks:
             # A series' own network needs no identity: it only ever reads that series.
-            local = _pipeline(5, regressor, [b for b in before if b[0] != "seriesencoder"])
+            local = pipeline(5, regressor, [b for b in before if b[0] != "seriesencoder"])
             local_name = f"{name} {PER_SERIES}"
             pipelines[local_name] = skrnn.PerSeriesRegressor(local)
             candidates[local_name], keys[local_name] = grid, _GLOBAL_KEYS

@@ -49,7 +49,7 @@ def transform(transformer, X):
             "this SlidingWindowTransformer was fitted on a panel indexed by (series, "
             "date), but X is not one; expected rows indexed by (series, date)."
         )
-    from skrnn._window import _cut  # the module of the transformer imports this one
+    from skrnn._window import cut_windows  # that module imports this one
 
     X = _as_frame(X)
     check_panel_index(X.index)
@@ -62,14 +62,14 @@ def transform(transformer, X):
         fitted = transformer._by_series.get(label) if transformer.continue_series else None
         if fitted is None:
             # A series not fitted (or not continued) is windowed from its own rows.
-            windows[positions] = _cut(rows, np.arange(len(rows)), window)
+            windows[positions] = cut_windows(rows, np.arange(len(rows)), window)
             continue
         try:
             steps, new_rows = fitted._locate_by_label(dates[positions], rows)
         except ValueError as exc:
             raise ValueError(f"{series_name(X.index)} {label!r}: {exc}") from None
         series = np.concatenate([fitted.series_, new_rows]) if len(new_rows) else fitted.series_
-        windows[positions] = _cut(series, steps, window)
+        windows[positions] = cut_windows(series, steps, window)
     return windows
 
 

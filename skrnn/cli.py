@@ -497,7 +497,9 @@ def _save_models(args, frame, result):
 
     horizon = list(range(1, args.horizon + 1)) if args.horizon > 1 else 1
     # The pairs compare made: the same columns, the same steps.
-    features = model_selection._features(frame, args.value_column, args.covariates)
+    from skrnn._comparison import forecast_features
+
+    features = forecast_features(frame, args.value_column, args.covariates)
     X, y = make_forecast_xy(
         frame, target=features[0], horizon=horizon, features=features,
         known_future=args.known_future,

@@ -24,10 +24,9 @@ from sklearn.metrics import (
     root_mean_squared_error,
 )
 from sklearn.model_selection import ParameterGrid, TimeSeriesSplit
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils import Bunch
 
+from skrnn._comparison import calendar_steps, cv_table, forecast_features, pipeline
 from skrnn._panel import is_panel
 from skrnn._quiet import quiet_tensorflow
 from skrnn._report import Progress, describe
@@ -406,7 +405,7 @@ def compare(
         raise ValueError(f"test_size={test_size!r} is not a fraction; expected 0 < test_size < 1.")
     _check_positive_int(horizon, "horizon")
     horizons = list(range(1, horizon + 1))
-    features = _features(frame, target, covariates)
+    features = forecast_features(frame, target, covariates)
     if is_panel(frame):
         return _compare_panel(
             frame, features=features, horizons=horizons, known_future=known_future,
@@ -504,7 +503,7 @@ def compare(
 
     predicted = {n: np.asarray(e.predict(X_after))[gap:] for n, e in estimators.items()}
     cv_results = {
-        name: _cv_table(candidates[name], fold_rmse[name], selection.pvalues.get(name))
+        name: cv_table(candidates[name], fold_rmse[name], selection.pvalues.get(name))
         for name in pipelines
     }
     days = days_forecast[n_train:]
@@ -664,15 +663,15 @@ def _models(models, grid, *, horizon, season, epochs, significance, n_seeds, see
     import skrnn
 
     first = horizon if isinstance(horizon, int) else horizon[0]
-    pipelines = {NAIVE: _pipeline(1, skrnn.PersistenceRegressor(horizon=first))}
+    pipelines = {NAIVE: pipeline(1, skrnn.PersistenceRegressor(horizon=first))}
     candidates = {NAIVE: [{}]}
     if season is not None:
         naive = skrnn.PersistenceRegressor(horizon=horizon, season=season)
         window = _seasonal_window(season, horizon)
-        pipelines[SEASONAL_NAIVE], candidates[SEASONAL_NAIVE] = _pipeline(window, naive), [{}]
+        pipelines[SEASONAL_NAIVE], candidates[SEASONAL_NAIVE] = pipeline(window, naive), [{}]
     # The linear model and the networks read the same inputs, the calendar included.
-    before = _calendar_steps(calendar, horizon)
-    pipelines[LINEAR] = _pipeline(5, skrnn.RidgeAutoregressor(), before)
+    before = calendar_steps(calendar, horizon)
+    pipelines[LINEAR] = pipeline(5, skrnn.RidgeAutoregressor(), before)
     grid, training = grid
     candidates[LINEAR] = [dict(window=w) for w in dict.fromkeys(p["window"] for p in grid)]
     for key in models:
@@ -687,31 +686,8 @@ def _models(models, grid, *, horizon, season, epochs, significance, n_seeds, see
             **training,
             **fixed,
         )
-        pipelines[name], candidates[name] = _pipeline(5, regressor, before), grid
+        pipelines[name], candidates[name] = pipeline(5, regressor, before), grid
     return pipelines, candidates
-
-
-def _calendar_steps(calendar, horizon):
-    """The pipeline steps that add the calendar of each step's day (none without
-    `calendar`): on the circle, two columns per feature and step."""
-    from skrnn import CalendarFeatures
-
-    if not calendar:
-        return []
-    return [("calendarfeatures", CalendarFeatures(horizon=horizon, encoding="cyclic"))]
-
-
-def _pipeline(window, regressor, before=()):
-    """``[before ->] MinMaxScaler -> SlidingWindowTransformer -> regressor``."""
-    from skrnn import SlidingWindowTransformer
-
-    # Pandas output keeps the dates through the scaler: the windows find rows by date.
-    return Pipeline([
-        *before,
-        ("minmaxscaler", MinMaxScaler()),
-        ("slidingwindowtransformer", SlidingWindowTransformer(window=window)),
-        ("regressor", regressor),
-    ]).set_output(transform="pandas")  # fmt: skip
 
 
 def _with_params(pipeline, params):
@@ -809,35 +785,11 @@ def _start_of(params, candidates):
     return None
 
 
-def _cv_table(candidates, fold_scores, pvalues=None, metric="rmse"):
-    """One row per candidate: its grid values, its score (`metric`) on each fold,
-    their mean and standard deviation."""
-    table = pd.DataFrame(candidates, index=range(len(candidates)))
-    for k in range(fold_scores.shape[1]):
-        table[f"fold{k}_{metric}"] = fold_scores[:, k]
-    table[f"mean_{metric}"] = fold_scores.mean(axis=1)
-    table[f"std_{metric}"] = fold_scores.std(axis=1)
-    if pvalues is not None:
-        table["pvalue_vs_reference"] = pvalues
-    return table
-
-
 #: The columns of a step's row in ``results_by_horizon``: its test scores.
 _STEP_COLUMNS = [
     "test_rmse", "test_mae", "test_mape", "ratio_to_naive", "dm_statistic", "dm_pvalue",
     "verdict", "ratio_to_linear", "dm_linear_statistic", "dm_linear_pvalue", "verdict_linear",
 ]  # fmt: skip
-
-
-def _features(frame, target, covariates):
-    """The columns of ``X``: the target (found as make_forecast_xy finds it), then
-    the covariates (checked by make_forecast_xy)."""
-    from skrnn.datasets._forecast import _default_target, _find
-
-    target = _default_target(frame) if target is None else _find(frame, target, "target")
-    if covariates is None:
-        return [target]
-    return [target, *([covariates] if isinstance(covariates, str) else covariates)]
 
 
 def _compare_panel(frame, *, features, horizons, models, windows, units, layers, season,
