@@ -135,6 +135,7 @@ def compare_panel(
         train_dates=_dates(X.index[train]),
         test_dates=_dates(X.index[test]),
         left_out=left_out,
+        scale=scale,
     )
 
 

@@ -80,6 +80,7 @@ def test_the_pooled_scores_are_means_over_the_series(result, panel):
     for label in ["IBM", "MSFT"]:
         errors = (predictions.loc[label, "y_true"] - predictions.loc[label, "linear"]).to_numpy()
         scale = panel.loc[label, "Close"].loc[: result.train_dates[-1]].diff().abs().mean()
+        assert result.scale[label] == pytest.approx(scale)
         assert by_series.loc[(label, "linear"), "mase"] == pytest.approx(
             np.abs(errors).mean() / scale
         )
