@@ -38,6 +38,12 @@ def _default_target(frame):
     )
 
 
+def target_column(frame, target):
+    """The column of `frame` that `target` names (None: the price column, found
+    as :func:`load_stock_csv` finds it, or the frame's only column)."""
+    return _default_target(frame) if target is None else _find(frame, target, "target")
+
+
 def make_forecast_xy(frame, *, target=None, horizon=1, features=None, known_future=None):
     """Pair each day's features with the target ``horizon`` rows later.
 
@@ -187,7 +193,7 @@ def make_forecast_xy(frame, *, target=None, horizon=1, features=None, known_futu
         hint = " (use series.to_frame())" if isinstance(frame, pd.Series) else ""
         raise TypeError(f"frame must be a pandas DataFrame{hint}, got {type(frame).__name__}")
     horizons, single = check_horizons(horizon)
-    target = _default_target(frame) if target is None else _find(frame, target, "target")
+    target = target_column(frame, target)
     features = [target] if features is None else _check_features(frame, features)
     known = _check_known_future(frame, known_future, target, features, horizons)
     if is_panel(frame):
