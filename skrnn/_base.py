@@ -40,6 +40,7 @@ from skrnn._skip import (
     LevelFree,
     NewestSteps,
     initial_skip,
+    later_in_series,
     output_horizons,
     seasonal_back,
     skip_steps,
@@ -618,7 +619,7 @@ class BaseRecurrentRegressor(KerasRegressor):
         horizons = self._output_horizons(targets.shape[1])
         backs = [0]
         if kind == "seasonal":
-            found = output_horizons(newest, targets, horizons)
+            found = output_horizons(newest, targets, horizons, later_in_series(X))
             backs = [seasonal_back(self.season, h) for h in found]
         self._skip_steps = skip_steps(kind, X.shape[1], backs)
         self._check_window_length(X, self._skip_steps)

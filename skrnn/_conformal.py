@@ -10,12 +10,19 @@ from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, _fit
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from skrnn._cross_validation import fit_predict, time_ordered_folds
+from skrnn._cross_validation import (
+    fit_predict,
+    longest_window,
+    time_ordered_folds,
+    trained_series_only,
+)
 from skrnn._forecast_tables import (
     check_window_labels,
     forecast_table,
     rows_to_forecast_from,
 )
+from skrnn._panel import check_panel, is_panel, is_panel_index, series_groups, series_name
+from skrnn._panel_forecast import panel_forecast_table, panel_rows_to_forecast_from, series_ends
 from skrnn._time_labels import check_dated, locate
 from skrnn._validation import check_horizons
 
@@ -65,6 +72,17 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     forecast is fed back as an input. The forecaster reaches exactly the
     horizons the pipeline was trained for, and no further.
 
+    **Panels.** With `X` indexed by (series, date), as
+    :func:`~skrnn.datasets.make_forecast_xy` pairs a panel, the folds split
+    by date (an int `cv` is :class:`~skrnn.model_selection.PanelSplit`), the
+    volatility and the adaptation run within each series, and the scaled
+    errors of all series make one set of quantiles per horizon: divided by
+    its own series' volatility, an error is free of that series' scale.
+    :meth:`forecast` forecasts each series from its own last day. A series
+    with fewer training rows in a fold than the pipeline's longest window
+    plus 2 (one that starts late in a ragged panel) sits that fold out, in
+    its training and its test rows.
+
     Parameters
     ----------
     estimator : estimator
@@ -82,7 +100,8 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
 
     cv : int or cross-validation generator, default=5
         The folds whose test rows give the out-of-sample errors: an int is
-        ``TimeSeriesSplit(n_splits=cv)``. Every test row must come after every
+        ``TimeSeriesSplit(n_splits=cv)`` (for a panel,
+        ``PanelSplit(n_splits=cv)``). Every test row must come after every
         training row of its fold, and no row may be tested twice.
 
     volatility_halflife : float or None, default=10
@@ -129,8 +148,9 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         by the date of the row, one column per horizon.
 
     training_end_ : pandas.Timestamp or pandas.Period
-        The last date of the training rows. Forecasts need a frame that
-        contains it.
+        The last date of the training rows (of all series, for a panel).
+        Forecasts need a frame that contains it (each series' own last
+        training day, for a panel).
 
     n_features_in_ : int
         Number of columns of `X` seen during :term:`fit`.
@@ -215,7 +235,8 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         X : DataFrame of shape (n_samples, n_features)
             The inputs, one row per day in time order, indexed by date (a
             :class:`~pandas.DatetimeIndex` or :class:`~pandas.PeriodIndex`),
-            as :func:`~skrnn.datasets.make_forecast_xy` returns them.
+            or by (series, date) for a panel, as
+            :func:`~skrnn.datasets.make_forecast_xy` returns them.
 
         y : Series of shape (n_samples,) or DataFrame of shape (n_samples, n_horizons)
             The targets, one column per horizon of `horizon`.
@@ -230,7 +251,11 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
             )
         horizons, single = check_horizons(self.horizon)
-        check_dated(X, "X")
+        panel = is_panel(X)
+        if panel:
+            check_panel(X, type(self).__name__)
+        else:
+            check_dated(X, "X")
         validate_data(self, X, skip_check_array=True, reset=True)
         targets = _check_targets(y, X, horizons, single)
         values = self._feature_values(X)
@@ -242,6 +267,9 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         if self.adapt_rate > 0:
             self._check_target_is_feature(X, values, targets, horizons)
         folds = time_ordered_folds(self.cv, X)
+        if panel:
+            # A series with too few rows before a fold's boundary sits that fold out.
+            folds = trained_series_only(folds, X.index, longest_window(self.estimator) + 2)
         tasks = [delayed(fit_predict)(self.estimator, X, y, train, test) for train, test in folds]
         tasks.append(delayed(fit_predict)(self.estimator, X, y, np.arange(len(X))))
         *fold_predictions, estimator = Parallel(n_jobs=self.n_jobs)(tasks)
@@ -255,7 +283,7 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
                 f"horizon={self.horizon!r} has {len(horizons)}; expected one output per horizon."
             )
         residuals = targets[tested] - predicted
-        scale = _volatility(values, self.volatility_halflife)[tested]
+        scale = self._volatility(X.index, values)[tested]
         usable = np.isfinite(scale) & (scale > 0)
         if not usable.any():
             raise ValueError(
@@ -270,7 +298,7 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             residuals[usable], index=X.index[tested[usable]], columns=horizons
         ).rename_axis(columns="horizon")
         self.conformity_scores_ = np.abs(residuals[usable]) / scale[usable, np.newaxis]
-        self.training_end_ = X.index[-1]
+        self.training_end_ = max(X.index.get_level_values(1)) if panel else X.index[-1]
         self._index = X.index
         self._values = values
         return self
@@ -323,17 +351,25 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         levels = _check_levels(level)
         quantiles = self._quantiles(levels)
-        check_dated(X, "X")
-        positions, series = self._locate(X)
         y_pred = np.asarray(self.predict(X), dtype=np.float64)
         center = y_pred.reshape(len(y_pred), -1)
-        scale = _volatility(series, self.volatility_halflife)[positions]
-        factor = np.ones((len(X), *quantiles.shape))
-        n_new = int(np.sum(positions >= len(self._values)))
-        if n_new and self.adapt_rate > 0:
-            factor[-n_new:] = self._adapted_factors(
-                center[-n_new:], scale[-n_new:], series[-n_new:], quantiles, levels
-            )
+        scale, factor = np.empty(len(X)), np.ones((len(X), *quantiles.shape))
+        if is_panel_index(self._index):
+            check_panel(X, type(self).__name__)
+            fitted = dict(series_groups(self._index))
+            for label, rows in series_groups(X.index):
+                own = fitted.get(label, [])
+                scale[rows], factor[rows] = self._widths(
+                    self._index[own].droplevel(0) if len(own) else None,
+                    self._values[own],
+                    X.iloc[rows].droplevel(0),
+                    center[rows],
+                    quantiles,
+                    levels,
+                )
+        else:
+            check_dated(X, "X")
+            scale, factor = self._widths(self._index, self._values, X, center, quantiles, levels)
         half_width = quantiles * factor * scale[:, None, None]
         y_interval = np.stack([center[..., None] - half_width, center[..., None] + half_width], 2)
         return y_pred, (y_interval[:, 0] if self._single else y_interval)
@@ -344,9 +380,10 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         Parameters
         ----------
         frame : DataFrame
-            The prices up to today, indexed by date: the columns the forecaster
-            was fitted on (others are ignored), from the last training day
-            (`training_end_`) or earlier to the last known day. Days after the
+            The prices up to today, indexed by date (by (series, date) for a
+            panel): the columns the forecaster was fitted on (others are
+            ignored), from the last training day (`training_end_`; each
+            series' own, for a panel) or earlier to the last known day. Days after the
             training end continue the training series, as new data would, and
             adapt the intervals (see ``adapt_rate``).
 
@@ -366,17 +403,28 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         forecasts : DataFrame
             One row per horizon, indexed by the forecast date: ``horizon`` (rows
             after the frame's last date), ``forecast``, and ``lower_<level>``
-            and ``upper_<level>`` for each level.
+            and ``upper_<level>`` for each level. For a panel, one row per
+            series and horizon, indexed by (series, forecast date), each
+            series forecast from its own last date.
         """
         check_is_fitted(self)
-        rows = rows_to_forecast_from(frame, self.feature_names_in_, self.training_end_)
+        panel = is_panel_index(self._index)
+        if panel:
+            ends = series_ends(self._index)
+            rows = panel_rows_to_forecast_from(frame, self.feature_names_in_, ends)
+        else:
+            rows = rows_to_forecast_from(frame, self.feature_names_in_, self.training_end_)
         if level is None:
             point, bounds, levels = np.asarray(self.predict(rows), dtype=np.float64), None, []
         else:
             levels = _check_levels(level)
             point, bounds = self.predict_interval(rows, levels)
-            bounds = bounds[-1].reshape(len(self.horizons_), 2, len(levels))
-        return forecast_table(frame.index, self.horizons_, point, bounds, levels, freq)
+            bounds = bounds.reshape(len(rows), len(self.horizons_), 2, len(levels))
+        if panel:
+            return panel_forecast_table(rows.index, self.horizons_, point, bounds, levels, freq)
+        return forecast_table(
+            frame.index, self.horizons_, point, None if bounds is None else bounds[-1], levels, freq
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -405,15 +453,48 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         return column.to_numpy(dtype=np.float64, na_value=np.nan)
 
     def _check_target_is_feature(self, X, values, targets, horizons):
-        """The hits of the adaptation are read from `feature`: it must be what y forecasts."""
-        for j, h in enumerate(horizons):
-            if h < len(values) and not np.array_equal(targets[:-h, j], values[h:]):
-                raise ValueError(
-                    f"y is not column {self._feature_name(X)!r} of X {h} row(s) later, "
-                    "so the adaptation cannot tell whether an interval held; expected the "
-                    "pairs of make_forecast_xy with feature= the target column, or "
-                    "adapt_rate=0."
-                )
+        """The hits of the adaptation are read from `feature`: it must be what y forecasts
+        (within each series, for a panel)."""
+        groups = series_groups(X.index) if is_panel(X) else [(None, np.arange(len(X)))]
+        for label, rows in groups:
+            own, later = values[rows], targets[rows]
+            for j, h in enumerate(horizons):
+                if h < len(own) and not np.array_equal(later[:-h, j], own[h:]):
+                    where = "" if label is None else f" in {series_name(X.index)} {label!r}"
+                    raise ValueError(
+                        f"y is not column {self._feature_name(X)!r} of X {h} row(s) "
+                        f"later{where}, so the adaptation cannot tell whether an interval "
+                        "held; expected the pairs of make_forecast_xy with feature= the "
+                        "target column, or adapt_rate=0."
+                    )
+
+    def _volatility(self, index, values):
+        """The volatility of each row, within its own series for a panel."""
+        if not is_panel_index(index):
+            return _volatility(values, self.volatility_halflife)
+        scale = np.empty(len(values))
+        for _, rows in series_groups(index):
+            scale[rows] = _volatility(values[rows], self.volatility_halflife)
+        return scale
+
+    def _widths(self, fitted_index, fitted_values, X, center, quantiles, levels):
+        """The volatility and the adaptation factor of each row of one series' `X`
+        (indexed by date), continuing its fitted rows (None: a series not fitted)."""
+        if fitted_index is None:
+            positions, series = np.arange(len(X)), self._feature_values(X)
+            n_fitted_values = 0
+        else:
+            positions, n_fitted = locate(fitted_index, X.index)
+            series = np.concatenate([fitted_values, self._feature_values(X)[n_fitted:]])
+            n_fitted_values = len(fitted_values)
+        scale = _volatility(series, self.volatility_halflife)[positions]
+        factor = np.ones((len(X), *quantiles.shape))
+        n_new = int(np.sum(positions >= n_fitted_values))
+        if n_new and self.adapt_rate > 0:
+            factor[-n_new:] = self._adapted_factors(
+                center[-n_new:], scale[-n_new:], series[-n_new:], quantiles, levels
+            )
+        return scale, factor
 
     def _quantiles(self, levels):
         """Conformal quantiles of the scores, shape (n_horizons, n_levels)."""
@@ -456,13 +537,6 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             half = quantiles * used[t] * scale[t]
             lower[t], upper[t] = center[t][:, None] - half, center[t][:, None] + half
         return used
-
-    def _locate(self, X):
-        """Positions of the rows of `X` in the training series extended by the new
-        rows of `X`, and that series (values of `feature`)."""
-        positions, n_fitted = locate(self._index, X.index)
-        series = np.concatenate([self._values, self._feature_values(X)[n_fitted:]])
-        return positions, series
 
 
 def _volatility(values, halflife):

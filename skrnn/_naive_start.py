@@ -22,10 +22,16 @@ SAME_DAY_RTOL = 1e-5
 MAX_GUESSED_HORIZON = 30
 
 
-def same_day_map(newest, target, horizon):
+def same_day_map(newest, target, horizon, later=None):
     """The affine map from `newest` (the feature per row) to `target` (``y``),
     fitted on the rows that are the same day when ``y`` lies `horizon` rows
     ahead.
+
+    Without `later`, the row `horizon` rows after row ``t`` is row ``t +
+    horizon`` (one series in time order); `later` (a function of the lag,
+    as :func:`skrnn._same_series.later_rows` of the windows) names it for
+    each row, -1 for none, so that no pair crosses from one series of a
+    panel into the next.
 
     Returns
     -------
@@ -36,15 +42,20 @@ def same_day_map(newest, target, horizon):
         rows, relative to ``y``'s magnitude: below :data:`SAME_DAY_RTOL` when
         ``y`` is the feature `horizon` rows later.
     """
-    x, y = newest[horizon:], target[:-horizon]
-    if np.ptp(x) == 0:  # a constant feature maps to no series: no same-day map
-        return 0.0, float(y.mean()), np.inf
+    if later is None:
+        x, y = newest[horizon:], target[:-horizon]
+    else:
+        rows = later(horizon)
+        paired = rows >= 0
+        x, y = newest[rows[paired]], target[paired]
+    if len(x) < 2 or np.ptp(x) == 0:  # a constant feature maps to no series: no map
+        return 0.0, float(target.mean()), np.inf
     slope, offset = np.polyfit(x, y, deg=1)
     scale = max(np.ptp(y), np.abs(y).max(), 1e-12)
     return float(slope), float(offset), float(np.abs(slope * x + offset - y).max() / scale)
 
 
-def naive_start(newest, target, horizon=None):
+def naive_start(newest, target, horizon=None, later=None):
     """The map that starts a skip connection at the naive forecast of `target`.
 
     With a known `horizon`, or else the first lag up to
@@ -54,6 +65,8 @@ def naive_start(newest, target, horizon=None):
     matched to ``y`` in mean and standard deviation (the sign of their
     correlation kept).
 
+    `later` finds the row a lag after each row, as in :func:`same_day_map`.
+
     Returns
     -------
     slope, offset : float
@@ -61,9 +74,9 @@ def naive_start(newest, target, horizon=None):
     exact : bool
         Whether it is the exact same-day map.
     """
-    lag = exact_lag(newest, target, horizon)
+    lag, pairing = _exact(newest, target, horizon, later)
     if lag is not None:
-        slope, offset, _ = same_day_map(newest, target, lag)
+        slope, offset, _ = same_day_map(newest, target, lag, pairing)
         return slope, offset, True
     if newest.std() == 0 or target.std() == 0:
         return 0.0, float(target.mean()), False
@@ -72,17 +85,26 @@ def naive_start(newest, target, horizon=None):
     return float(slope), float(target.mean() - slope * newest.mean()), False
 
 
-def exact_lag(newest, target, horizon=None):
+def exact_lag(newest, target, horizon=None, later=None):
     """The lag at which `target` is `newest` that many rows later: `horizon`
     if given and it is, else the first such lag up to
-    :data:`MAX_GUESSED_HORIZON`; None if there is none."""
+    :data:`MAX_GUESSED_HORIZON`; None if there is none. `later` finds the row
+    a lag after each row, as in :func:`same_day_map`."""
+    return _exact(newest, target, horizon, later)[0]
+
+
+def _exact(newest, target, horizon, later):
+    """The exact lag and the pairing of rows it holds on: rows in order (None) for
+    one series, else `later`'s pairs within each series; ``(None, None)`` if none."""
     lags = [horizon] if horizon is not None else range(1, MAX_GUESSED_HORIZON + 1)
     for lag in lags:
         if lag > len(newest) - 2:
             break
-        if same_day_map(newest, target, lag)[2] <= SAME_DAY_RTOL:
-            return lag
-    return None
+        # Rows in order first: one series keeps every pair, repeated values included.
+        for pairing in (None, later) if later is not None else (None,):
+            if same_day_map(newest, target, lag, pairing)[2] <= SAME_DAY_RTOL:
+                return lag, pairing
+    return None, None
 
 
 def closest_feature(features, target):

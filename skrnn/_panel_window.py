@@ -34,8 +34,9 @@ def fit(transformer, X):
         )
     transformer.series_ = values.astype(np.float32)
     transformer.index_ = X.index
+    dates = X.index.droplevel(0)
     transformer._by_series = {
-        label: _fitted_alone(transformer, _one_series(X, values, positions))
+        label: _fitted_alone(transformer, transformer.series_[positions], dates[positions])
         for label, positions in groups
     }
     return transformer
@@ -48,21 +49,27 @@ def transform(transformer, X):
             "this SlidingWindowTransformer was fitted on a panel indexed by (series, "
             "date), but X is not one; expected rows indexed by (series, date)."
         )
+    from skrnn._window import cut_windows  # that module imports this one
+
     X = _as_frame(X)
     check_panel_index(X.index)
-    values = validate_data(transformer, X, dtype=np.float64, reset=False)
-    windows = np.empty((len(X), transformer.window, values.shape[1]), dtype=np.float32)
+    values = validate_data(transformer, X, dtype=np.float64, reset=False).astype(np.float32)
+    dates = X.index.droplevel(0)
+    window = transformer.window
+    windows = np.empty((len(X), window, values.shape[1]), dtype=np.float32)
     for label, positions in series_groups(X.index):
-        rows = _one_series(X, values, positions)
+        rows = values[positions]
         fitted = transformer._by_series.get(label) if transformer.continue_series else None
         if fitted is None:
-            fitted = _fitted_alone(transformer, rows)
-        # The window may have been set after fit, as for a single series.
-        fitted.window = transformer.window
+            # A series not fitted (or not continued) is windowed from its own rows.
+            windows[positions] = cut_windows(rows, np.arange(len(rows)), window)
+            continue
         try:
-            windows[positions] = fitted.transform(rows)
+            steps, new_rows = fitted._locate_by_label(dates[positions], rows)
         except ValueError as exc:
             raise ValueError(f"{series_name(X.index)} {label!r}: {exc}") from None
+        series = np.concatenate([fitted.series_, new_rows]) if len(new_rows) else fitted.series_
+        windows[positions] = cut_windows(series, steps, window)
     return windows
 
 
@@ -70,21 +77,18 @@ def _as_frame(X):
     return X.to_frame() if isinstance(X, pd.Series) else X
 
 
-def _one_series(X, values, positions):
-    """The rows of one series as a frame indexed by their dates alone."""
-    return pd.DataFrame(values[positions], index=X.index[positions].droplevel(0), columns=X.columns)
-
-
-def _fitted_alone(transformer, rows):
-    """A SlidingWindowTransformer with `transformer`'s options, fitted on one series.
+def _fitted_alone(transformer, rows, dates):
+    """A SlidingWindowTransformer with `transformer`'s options, fitted on the `rows`
+    of one series (float32, already validated with the panel), dated `dates`.
 
     A series may be shorter than the window (one that starts shortly before a
-    fold boundary): it is fitted with a window it can hold, then given the
-    panel's window, whose steps before its start are NaN.
+    fold boundary): its steps before its start are NaN.
     """
     alone = type(transformer)(
-        window=min(transformer.window, len(rows)),
-        continue_series=transformer.continue_series,
-    ).fit(rows)
-    alone.window = transformer.window
+        window=transformer.window, continue_series=transformer.continue_series
+    )
+    alone.series_, alone.index_ = rows, dates
+    alone.n_features_in_ = transformer.n_features_in_
+    if hasattr(transformer, "feature_names_in_"):
+        alone.feature_names_in_ = transformer.feature_names_in_
     return alone

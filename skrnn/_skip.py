@@ -17,12 +17,15 @@ The inputs of the recurrent layers may be *level-free* (:class:`LevelFree`):
 the skip reads the levels, the recurrent layers only a window's shape.
 """
 
+import functools
+
 import keras
 import numpy as np
 from keras import ops
 
 from skrnn._linear import fit_steps
 from skrnn._naive_start import closest_feature, exact_lag, naive_start
+from skrnn._same_series import later_rows
 
 #: The starts a skip connection can take, by the value of ``residual``.
 STARTS = ("naive", "seasonal", "linear")
@@ -56,14 +59,21 @@ def seasonal_back(season, horizon):
     return season * -(-horizon // season) - horizon
 
 
-def output_horizons(newest, targets, horizons):
+def later_in_series(X):
+    """The row a lag after each row of the windows `X` in the same series, as a
+    function of the lag (:func:`skrnn._same_series.later_rows`, each lag once)."""
+    return functools.cache(functools.partial(later_rows, X))
+
+
+def output_horizons(newest, targets, horizons, later=None):
     """Each output's horizon: the one given, else the lag at which the output is
-    the feature that many rows later, else 1."""
+    the feature that many rows later (`later`: see :func:`later_in_series`),
+    else 1."""
     found = []
     for j, horizon in enumerate(horizons):
         if horizon is None:
             k = closest_feature(newest, targets[:, j])
-            horizon = exact_lag(newest[:, k], targets[:, j]) or 1
+            horizon = exact_lag(newest[:, k], targets[:, j], later=later) or 1
         found.append(horizon)
     return found
 
@@ -77,6 +87,7 @@ def initial_skip(kind, X, targets, horizons, backs):
     """
     newest = np.nan_to_num(X[:, -1, :].astype(np.float64))
     n_features, n_outputs = X.shape[2], targets.shape[1]
+    later = later_in_series(X)
     if kind == "linear":
         steps = X.shape[1]
         complete = ~np.isnan(X).any(axis=(1, 2))
@@ -92,7 +103,7 @@ def initial_skip(kind, X, targets, horizons, backs):
     bias = np.zeros(n_outputs)
     for j in range(n_outputs):
         k = closest_feature(newest, targets[:, j])
-        slope, bias[j], _ = naive_start(newest[:, k], targets[:, j], horizons[j])
+        slope, bias[j], _ = naive_start(newest[:, k], targets[:, j], horizons[j], later)
         back = backs[j] if kind == "seasonal" else 0
         kernel[steps - 1 - back, k, j] = slope
     return kernel.reshape(steps * n_features, n_outputs), bias

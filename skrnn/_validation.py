@@ -114,3 +114,15 @@ def window_regressor_tags(tags):
     tags.input_tags.allow_nan = True
     tags.target_tags.multi_output = True
     return tags
+
+
+def float_column(frame, column):
+    """`frame`'s `column` as float64 and the positions of its values that are not
+    finite (NaN, missing, infinite); a ValueError if it does not hold numbers."""
+    values = frame[column]
+    if not (
+        pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype)
+    ):
+        raise ValueError(f"column {column!r} has dtype {values.dtype}; expected numbers")
+    array = values.to_numpy(dtype=np.float64, na_value=np.nan)
+    return array, np.flatnonzero(~np.isfinite(array))

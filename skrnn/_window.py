@@ -234,13 +234,13 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator, auto_wrap_output
         X, labels = rows_and_labels(X)
         rows = validate_data(self, X, dtype=np.float64, reset=False).astype(np.float32)
         if not self.continue_series:
-            return _cut(rows, np.arange(rows.shape[0]), self.window)
+            return cut_windows(rows, np.arange(rows.shape[0]), self.window)
         if labels is not None and not is_default_index(labels) and self.index_ is not None:
             positions, new_rows = self._locate_by_label(labels, rows)
         else:
             positions, new_rows = self._locate_without_labels(rows)
         series = np.concatenate([self.series_, new_rows]) if len(new_rows) else self.series_
-        return _cut(series, positions, self.window)
+        return cut_windows(series, positions, self.window)
 
     def fit_transform(self, X, y=None):
         """Fit to the series and window its own rows.
@@ -261,7 +261,7 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator, auto_wrap_output
         self.fit(X)
         if _panel_window.fitted_on_panel(self):
             return _panel_window.transform(self, X)
-        return _cut(self.series_, np.arange(self.series_.shape[0]), self.window)
+        return cut_windows(self.series_, np.arange(self.series_.shape[0]), self.window)
 
     def set_output(self, *, transform=None):
         """Accept a pipeline's output setting; the windows stay a NumPy array.
@@ -371,7 +371,7 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator, auto_wrap_output
         return input_features
 
 
-def _cut(series, positions, window):
+def cut_windows(series, positions, window):
     """The windows ending at `positions` of `series`, NaN before its start."""
     steps = positions[:, np.newaxis] + np.arange(1 - window, 1)
     windows = np.full((*steps.shape, series.shape[1]), np.nan, dtype=np.float32)

@@ -8,6 +8,9 @@ import logging
 import os
 import sys
 
+import numpy as np
+import pandas as pd
+
 # Keras is imported by the estimators, on first use: --help and argument errors stay fast.
 from skrnn import model_selection
 from skrnn._report import describe
@@ -154,7 +157,27 @@ def _parser():
     )
     add("--last", type=_positive_int, default=1000,
         help="use the last N rows of the series (default: 1000)")  # fmt: skip
-    option("--horizon", "horizon", "days ahead to forecast", type=_positive_int)
+    option("--horizon", "horizon", "days ahead to forecast: every day from 1 to H, one "
+           "output of each network per day", type=_positive_int, metavar="H")  # fmt: skip
+    add("--covariates", nargs="+", metavar="COL",
+        help="other columns of the file that every model reads, as of the day the forecast "
+        "is made (past covariates: the volume, the high, another series)")  # fmt: skip
+    add("--calendar", action="store_true",
+        help="every model reads the calendar of the days forecast (day of the week, month), "
+        "known in advance from the dates")  # fmt: skip
+    add("--known-future", nargs="+", metavar="COL", dest="known_future",
+        help="columns known in advance for the days forecast (a holiday, a planned event); "
+        "the file must give them for the days after each series' last value, on lines "
+        "with the value column left empty")  # fmt: skip
+    add(
+        "--series-identity",
+        action="store_true",
+        dest="series_identity",
+        help="with --series-column: the global networks read which series each row is",
+    )
+    add("--per-series-networks", action="store_true", dest="per_series_networks",
+        help="with --series-column: also fit each family's network per series, and test "
+        "the global one against it")  # fmt: skip
     option("--models", "models", "model families to tune", nargs="+", choices=list(FAMILIES),
            metavar=None)  # fmt: skip
     option("--window", "windows", "window lengths to search", nargs="+", type=_positive_int)
@@ -218,19 +241,40 @@ def _add_data_arguments(add):
     add("--value-column", metavar="NAME",
         help=f"the CSV's column to forecast (default: {columns['price_column']}, or "
         "Yahoo! Finance's Close)")  # fmt: skip
+    add("--series-column", metavar="NAME",
+        help="the CSV is a panel, one long table of many series: this column names each "
+        "line's series (one global network per family over all series)")  # fmt: skip
     add("--backend", choices=["jax", "tensorflow", "torch"],
         help="Keras backend of the networks (default: KERAS_BACKEND if set, else JAX if "
         "installed, else TensorFlow)")  # fmt: skip
 
 
-def _read_data(args):
-    """The series the options name: the CSV's, or the bundled S&P 500 closes."""
+def _read_data(args, known=()):
+    """The series (or panel) the options name: the CSV's, or the bundled S&P 500
+    closes; and the values of the `known` columns on the days ahead (None without)."""
+    from skrnn._future_rows import split_future_rows
+    from skrnn.datasets import load_panel_csv
+
     if args.csv is None:
-        return load_sp500()
+        if args.series_column or known:
+            raise ValueError("--series-column and --known-future need a CSV file.")
+        return load_sp500(), None
+    if known and args.value_column is None:
+        raise ValueError(
+            "--known-future needs --value-column: its empty fields mark the days ahead."
+        )
+    text, future = split_future_rows(
+        args.csv, target=args.value_column, known=list(known), date_column=args.date_column,
+        series_column=args.series_column,
+    )  # fmt: skip
+    text.name = str(args.csv)
+    if args.series_column is not None:
+        frame = load_panel_csv(text, series_column=args.series_column, date_column=args.date_column)
+        return frame, future
     columns = {"date_column": args.date_column}
     if args.value_column is not None:
         columns["price_column"] = args.value_column
-    return load_stock_csv(args.csv, **columns)
+    return load_stock_csv(text, **columns), future
 
 
 def _table(results):
@@ -256,17 +300,27 @@ def _table(results):
     return "\n".join(lines)
 
 
-def _write(out, result, label):
-    """The results table and the two figures; `label` names the series in them."""
+def _write(out, result, label=None):
+    """Write the result's tables and figures to the folder `out`, `label` naming
+    the series in the figures; the files' names."""
     from skrnn.plotting import plot_learning_history, plot_predictions
 
     os.makedirs(out, exist_ok=True)
     table = result.results.assign(params=[json.dumps(p) for p in result.results["params"]])
     table.to_csv(os.path.join(out, "results.csv"))
+    written = ["results.csv"]
+    for extra in ("results_by_horizon", "results_by_series"):
+        if extra in result:
+            result[extra].to_csv(os.path.join(out, f"{extra}.csv"))
+            written.append(f"{extra}.csv")
+    if "results_by_series" in result:  # a panel: its networks and series are many
+        return written
     networks = [name for name in result.estimators if name not in BASELINES]
     figure = plot_learning_history({name: result.estimators[name] for name in networks})
     figure.savefig(os.path.join(out, "learning_history.png"), dpi=110)
     predictions = result.predictions
+    if predictions.columns.nlevels > 1:  # a path: the figure shows its first step
+        predictions = predictions.xs(1, axis=1, level="horizon")
     figure = plot_predictions(
         predictions["y_true"],
         {name: predictions[name].to_numpy() for name in networks},
@@ -274,6 +328,72 @@ def _write(out, result, label):
         label=label,
     )
     figure.savefig(os.path.join(out, "predictions.png"), dpi=110)
+    return [*written, "learning_history.png", "predictions.png"]
+
+
+def _panel_table(results):
+    """The results of a panel, one line per model."""
+    verdict = max(30, *map(len, results["verdict"]))
+    columns = [
+        ("model", max(16, *map(len, results.index)), lambda name, r: name),
+        ("best parameters", 28, lambda name, r: describe(r.params)),
+        ("CV MASE", -8, lambda name, r: f"{r.cv_mase_mean:.3f}"),
+        ("± std", -6, lambda name, r: f"{r.cv_mase_std:.3f}"),
+        ("MASE", -6, lambda name, r: f"{r.test_mase:.3f}"),
+        ("/ naive", -8, lambda name, r: f"{r.ratio_to_naive:.3f}"),
+        ("fit s", -6, lambda name, r: f"{r.fit_seconds:.1f}"),
+        (" Diebold-Mariano test vs naive", verdict + 1, lambda name, r: f" {r.verdict}"),
+        (
+            " vs linear",
+            1 + max(30, *map(len, results["verdict_linear"])),
+            lambda name, r: f" {r.verdict_linear}",
+        ),  # fmt: skip
+    ]
+    if (results["verdict_global"] != "-").any():
+        columns.append((" vs global", 0, lambda name, r: f" {r.verdict_global}"))
+    return _fixed_width(results, columns)
+
+
+def _fixed_width(results, columns):
+    """A table of `results`' rows: `columns` are (title, width, cell), a negative
+    width aligned right, cell a function of the row's name and values."""
+
+    def line(cells):
+        return " ".join(
+            f"{text:>{-width}}" if width < 0 else f"{text:<{width}}"
+            for text, (_, width, _) in zip(cells, columns, strict=True)
+        ).rstrip()
+
+    header = line([title for title, _, _ in columns])
+    rows = [line([cell(name, r) for _, _, cell in columns]) for name, r in results.iterrows()]
+    return "\n".join([header, "-" * len(header), *rows])
+
+
+def _steps_table(by_horizon, score):
+    """Each model's `score` at each step of the path, marked where the
+    Diebold-Mariano test against the naive forecast finds it better (+) or worse
+    (-) at the 5 % level."""
+    names = list(dict.fromkeys(by_horizon.index.get_level_values("name")))
+    steps = list(dict.fromkeys(by_horizon.index.get_level_values("horizon")))
+    what = "MASE (mean over the series)" if score == "test_mase" else "RMSE / naive"
+    name_width = max(16, *map(len, names))
+    header = f"{'step':<{name_width}}" + "".join(f" {h:>8}" for h in steps)
+    lines = [f"per step: {what}; + better, - worse than naive (Diebold-Mariano, p < 0.05)"]
+    lines += [header, "-" * len(header)]
+    for name in names:
+        cells = []
+        for h in steps:
+            row = by_horizon.loc[(name, h)]
+            mark = (
+                "+"
+                if row.verdict.startswith("better")
+                else "-"
+                if row.verdict.startswith("worse")
+                else " "
+            )
+            cells.append(f" {row[score]:>7.3f}{mark}")
+        lines.append(f"{name:<{name_width}}" + "".join(cells))
+    return "\n".join(lines)
 
 
 def compare(args):
@@ -283,18 +403,41 @@ def compare(args):
 
     if args.quick:
         args = argparse.Namespace(**{**vars(args), **QUICK})
-    frame = _read_data(args).iloc[-args.last :]
+    panel = args.series_column is not None
+    if not panel and (args.series_identity or args.per_series_networks):
+        raise ValueError("--series-identity and --per-series-networks need --series-column.")
+    frame, future = _read_data(args, args.known_future or ())
+    frame = (
+        frame.groupby(level=0, sort=False).tail(args.last) if panel else frame.iloc[-args.last :]
+    )
+    if args.known_future:
+        from skrnn._future_rows import check_known_ahead
+
+        check_known_ahead(frame, future, args.known_future, args.horizon)
     options = {name: value for name, value in vars(args).items() if name in _COMPARE_DEFAULTS}
     options["residual"] = _flat(options["residual"])
     with dask_backend(args.scheduler):
         result = model_selection.compare(frame, target=args.value_column, verbose=1, **options)
-    # The split compare used, by the days forecast (the dates of the predictions).
     train, test = result.train_dates, result.test_dates
-    print(f"{len(frame)} rows; tuning on {day(train[0])} .. {day(train[-1])}, "
-          f"testing on {day(test[0])} .. {day(test[-1])} (days forecast)", flush=True)  # fmt: skip
-    print(_table(result.results))
-    _write(args.out, result, label=target_column(frame, args.value_column))
-    print(f"wrote results.csv, learning_history.png and predictions.png to {args.out}")
+    if panel:
+        series = frame.index.get_level_values(0).nunique()
+        print(f"{series} series, {len(frame)} rows; tuning on {day(train[0])} .. "
+              f"{day(train[-1])}, testing on {day(test[0])} .. {day(test[-1])} (days the "
+              "forecasts are made)", flush=True)  # fmt: skip
+        if result.left_out:
+            print(f"left out, too few rows before the test period: {', '.join(result.left_out)}")
+        print(_panel_table(result.results))
+    else:
+        # The split compare used, by the days forecast (the dates of the predictions).
+        print(f"{len(frame)} rows; tuning on {day(train[0])} .. {day(train[-1])}, testing "
+              f"on {day(test[0])} .. {day(test[-1])} (days forecast)", flush=True)  # fmt: skip
+        print(_table(result.results))
+    if "results_by_horizon" in result:
+        print(_steps_table(result.results_by_horizon, "test_mase" if panel else "ratio_to_naive"))
+    # The series' column names it in the figures (a panel draws none).
+    label = None if panel else target_column(frame, args.value_column)
+    written = _write(args.out, result, label)
+    print(f"wrote {', '.join(written[:-1])} and {written[-1]} to {args.out}")
     if args.save:
         _save_models(args, frame, result)
     return result
@@ -349,43 +492,126 @@ def _add_forecast_parser(commands):
 
 
 def _save_models(args, frame, result):
-    """Each model of the comparison as a ConformalForecaster file in ``args.save``."""
+    """Each model of the comparison as a ConformalForecaster file in ``args.save``,
+    fitted on the comparison's training rows; the coverage of its intervals, step by
+    step, on the test period, printed and written to ``coverage.csv`` in ``args.out``."""
     from sklearn.base import clone
-    from sklearn.model_selection import TimeSeriesSplit
 
     from skrnn.datasets import make_forecast_xy
     from skrnn.forecasting import save_model
 
-    X, y = make_forecast_xy(frame, horizon=args.horizon)
-    n_train = len(result.train_dates)
+    horizon = list(range(1, args.horizon + 1)) if args.horizon > 1 else 1
+    # The pairs compare made: the same columns, the same steps.
+    from skrnn._comparison import forecast_features
+
+    features = forecast_features(frame, args.value_column, args.covariates)
+    X, y = make_forecast_xy(
+        frame, target=features[0], horizon=horizon, features=features,
+        known_future=args.known_future,
+    )  # fmt: skip
+    train, after, tested = _saved_rows(X, result)
     os.makedirs(args.save, exist_ok=True)
     print(f"saving the models to {args.save}: each is refitted on the {args.n_splits} folds "
           "for the errors its intervals come from", flush=True)  # fmt: skip
+    coverage = {}
     for name, pipeline in result.estimators.items():
         forecaster = ConformalForecaster(
-            clone(pipeline),
-            horizon=args.horizon,
-            cv=TimeSeriesSplit(n_splits=args.n_splits),
-            n_jobs=args.n_jobs,
-        ).fit(X.iloc[:n_train], y.iloc[:n_train])
-        path = save_model(forecaster, os.path.join(args.save, f"{_MODEL_FILES[name]}.skrnn"))
+            clone(pipeline), horizon=horizon, cv=args.n_splits, n_jobs=args.n_jobs
+        ).fit(X.iloc[train], y.iloc[train])
+        path = save_model(forecaster, os.path.join(args.save, f"{_file_name(name)}.skrnn"))
         print(f"saved {name} to {path}", flush=True)
+        coverage[name] = _coverage(forecaster, X.iloc[after], y, after, tested)
+    table = pd.concat(coverage, names=["name"])
+    table.to_csv(os.path.join(args.out, "coverage.csv"))
+    print(_coverage_lines(table))
+    print(f"wrote coverage.csv to {args.out}")
+
+
+def _saved_rows(X, result):
+    """The positions of the comparison's training rows in `X`, of the rows after
+    them (the windows read them all), and which of those are tested."""
+    dates = X.index.get_level_values(-1)
+    if isinstance(X.index, pd.MultiIndex):
+        kept = ~X.index.get_level_values(0).isin(result.left_out)
+        train = np.flatnonzero(kept & (dates <= result.train_dates[-1]))
+        after = np.flatnonzero(kept & (dates > result.train_dates[-1]))
+        tested = dates[after] >= result.test_dates[0]
+    else:
+        n_train = len(result.train_dates)
+        train, after = np.arange(n_train), np.arange(n_train, len(X))
+        tested = np.arange(len(after)) >= len(after) - len(result.test_dates)
+    return train, after, np.asarray(tested)
+
+
+def _coverage(forecaster, X_after, y, after, tested):
+    """The share of the test rows whose interval held, per step and level."""
+    levels = [80.0, 95.0]
+    _, bounds = forecaster.predict_interval(X_after, level=levels)
+    truth = np.asarray(y, dtype=np.float64).reshape(len(y), -1)[after][tested]
+    bounds = bounds.reshape(len(X_after), truth.shape[1], 2, len(levels))[tested]
+    held = (bounds[:, :, 0, :] <= truth[..., None]) & (truth[..., None] <= bounds[:, :, 1, :])
+    table = pd.DataFrame(
+        100 * held.mean(axis=0),
+        index=pd.Index(forecaster.horizons_, name="horizon"),
+        columns=[f"coverage_{level:g}" for level in levels],
+    )
+    table["n_test"] = len(truth)
+    return table
+
+
+def _coverage_lines(table):
+    names = list(dict.fromkeys(table.index.get_level_values("name")))
+    steps = list(dict.fromkeys(table.index.get_level_values("horizon")))
+    width = max(16, *map(len, names))
+    header = f"{'step':<{width}}" + "".join(f" {h:>9}" for h in steps)
+    lines = ["intervals that held on the test period, % (80 % / 95 % intervals), per step"]
+    lines += [header, "-" * len(header)]
+    for name in names:
+        cells = "".join(
+            f" {row.coverage_80:>4.0f}/{row.coverage_95:<4.0f}"
+            for _, row in table.loc[name].iterrows()
+        )
+        lines.append(f"{name:<{width}}{cells}")
+    return "\n".join(lines)
+
+
+def _file_name(name):
+    """The file name of a saved model, by its name in the results."""
+    if name in _MODEL_FILES:
+        return _MODEL_FILES[name]
+    from skrnn._panel_compare import PER_SERIES
+
+    family = name.removesuffix(PER_SERIES).rstrip()
+    return f"{_MODEL_FILES[family]}_per_series"
 
 
 def _forecast_lines(table):
     from skrnn._time_labels import day
 
     levels = [c.removeprefix("lower_") for c in table.columns if c.startswith("lower_")]
-    header = f"{'date':<10} {'horizon':>7} {'forecast':>10}" + "".join(
+    panel = isinstance(table.index, pd.MultiIndex)
+    labels = [str(label) for label in table.index.get_level_values(0)] if panel else []
+    width = max(6, len(str(table.index.names[0])), *map(len, labels)) if panel else 0
+    series = f"{table.index.names[0]:<{width}} " if panel else ""
+    header = f"{'date':<10} {series}{'horizon':>7} {'forecast':>10}" + "".join(
         f" {level + ' % lower':>12} {level + ' % upper':>12}" for level in levels
     )
     lines = [header, "-" * len(header)]
-    for date, row in table.iterrows():
+    for key, row in table.iterrows():
+        label, date = key if panel else (None, key)
+        shown = f"{label!s:<{width}} " if panel else ""
         bounds = "".join(
             f" {row[f'lower_{level}']:>12.2f} {row[f'upper_{level}']:>12.2f}" for level in levels
         )
-        lines.append(f"{day(date):<10} {int(row.horizon):>7} {row.forecast:>10.2f}{bounds}")
+        lines.append(f"{day(date):<10} {shown}{int(row.horizon):>7} {row.forecast:>10.2f}{bounds}")
     return "\n".join(lines)
+
+
+def _known_future_columns(model):
+    """The columns a model reads ahead (``f"{column}_t+{h}"`` inputs that are no
+    calendar of its own): the file must give them for the days ahead."""
+    names = [str(name) for name in model.feature_names_in_]
+    return list(dict.fromkeys(name.rsplit("_t+", 1)[0] for name in names if "_t+" in name))
 
 
 def forecast(args):
@@ -412,15 +638,30 @@ def forecast(args):
             f"{', '.join(map(str, horizons))} day(s) ahead (the direct strategy reaches "
             "only the horizons trained); pass one of them, or save a model trained for it."
         )
-    frame = _read_data(args)
+    known = _known_future_columns(model)
+    frame, future = _read_data(args, known)
+    if known:
+        from skrnn._future_rows import check_known_ahead, with_known_ahead
+
+        check_known_ahead(frame, future, known, max(horizons))
+        frame = with_known_ahead(frame, future, known, horizons)
     table = model.forecast(frame, level=args.level)
     if args.horizon is not None:
         table = table[table["horizon"] <= args.horizon]
-    last = day(frame.index[-1])
+    panel = isinstance(frame.index, pd.MultiIndex)
+    last = day(frame.index.get_level_values(-1).max())
     print(f"{args.model}: forecasts from the prices up to {last} (model trained up to "
           f"{day(model.training_end_)})")  # fmt: skip
     print(_forecast_lines(table))
     os.makedirs(args.out, exist_ok=True)
+    if panel:
+        # One row per series and step: the date first, as in a file of one series.
+        series = table.index.names[0]
+        table.reset_index()[["date", series, *table.columns]].to_csv(
+            os.path.join(args.out, "forecast.csv"), index=False
+        )
+        print(f"wrote forecast.csv to {args.out}")
+        return table
     table.to_csv(os.path.join(args.out, "forecast.csv"))
     feature = model.feature
     price = frame[feature if isinstance(feature, str) else model.feature_names_in_[feature]]

@@ -27,6 +27,8 @@ from skrnn._forecast_tables import (
     rows_to_forecast_from,
     window_transformers,
 )
+from skrnn._panel import is_panel_index
+from skrnn._panel_forecast import panel_forecast_table, panel_rows_to_forecast_from, series_ends
 from skrnn._persistence import load_model, save_model
 from skrnn._validation import check_horizons
 
@@ -56,8 +58,9 @@ def forecast(estimator, frame, *, horizon=1, freq=None):
         date, with the columns it was fitted on.
 
     frame : DataFrame
-        The data up to today, indexed by date, with the columns the model was
-        fitted on (others are ignored). With a window transformer in the
+        The data up to today, indexed by date (or by (series, date) for a
+        model of a panel), with the columns the model was fitted on (others
+        are ignored). With a window transformer in the
         model, it must contain the model's last training day and run to the
         last known day; the days after the training end continue the
         training series.
@@ -76,6 +79,8 @@ def forecast(estimator, frame, *, horizon=1, freq=None):
     forecasts : DataFrame
         One row per horizon, indexed by the forecast date (``horizon`` rows
         after the frame's last date): columns ``horizon`` and ``forecast``.
+        For a panel, one row per series and horizon, indexed by (series,
+        forecast date), each series forecast from its own last date.
 
     Raises
     ------
@@ -116,9 +121,14 @@ def forecast(estimator, frame, *, horizon=1, freq=None):
         )
     check_window_labels(estimator)
     transformers = window_transformers(estimator)
-    # Without windows, each row is read on its own: today's row is enough.
-    training_end = transformers[0].index_[-1] if transformers else None
-    rows = rows_to_forecast_from(frame, columns, training_end)
+    fitted = transformers[0].index_ if transformers else None
+    panel = is_panel_index(getattr(frame, "index", None))
+    if panel:
+        ends = series_ends(fitted) if fitted is not None else None
+        rows = panel_rows_to_forecast_from(frame, columns, ends)
+    else:
+        # Without windows, each row is read on its own: today's row is enough.
+        rows = rows_to_forecast_from(frame, columns, None if fitted is None else fitted[-1])
     point = np.asarray(estimator.predict(rows), dtype=np.float64)
     outputs = 1 if point.ndim == 1 else point.shape[1]
     if outputs != len(horizons):
@@ -127,4 +137,6 @@ def forecast(estimator, frame, *, horizon=1, freq=None):
             f"names {len(horizons)}; expected the horizon(s) the model was trained for, "
             "as given to make_forecast_xy."
         )
+    if panel:
+        return panel_forecast_table(rows.index, horizons, point, None, [], freq)
     return forecast_table(frame.index, horizons, point, None, [], freq)

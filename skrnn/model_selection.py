@@ -24,10 +24,10 @@ from sklearn.metrics import (
     root_mean_squared_error,
 )
 from sklearn.model_selection import ParameterGrid, TimeSeriesSplit
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils import Bunch
 
+from skrnn._comparison import calendar_steps, cv_table, forecast_features, pipeline
+from skrnn._panel import is_panel
 from skrnn._quiet import quiet_tensorflow
 from skrnn._report import Progress, describe
 from skrnn._split import PanelSplit
@@ -80,6 +80,11 @@ def compare(
     *,
     target=None,
     horizon=1,
+    covariates=None,
+    known_future=None,
+    calendar=False,
+    series_identity=False,
+    per_series_networks=False,
     models=tuple(FAMILIES),
     windows=(5, 20),
     units=(16,),
@@ -103,8 +108,11 @@ def compare(
 ):
     """Tune each network family on a series and score it against simple baselines.
 
-    The rows of `frame` are paired with the `target` ``horizon`` rows later
-    (:func:`~skrnn.datasets.make_forecast_xy`). The last `test_size` of the
+    The rows of `frame` are paired with the `target` of the next ``horizon``
+    rows (:func:`~skrnn.datasets.make_forecast_xy`): with ``horizon=1`` the
+    next row, with ``horizon=H`` the whole path of steps ``1 .. H``, one
+    output of each network per step (the direct, multi-output strategy; see
+    :ref:`panels`). The last `test_size` of the
     pairs, in time order, are the test period, which nothing sees before the
     final scoring. On the rest, every candidate of each family (every
     combination of the grids: `windows`, `units`, `layers`, `residual` and
@@ -140,6 +148,23 @@ def compare(
     naive" otherwise, "same as naive" for the same forecast (and the same
     against the linear model).
 
+    **Panels.** With `frame` indexed by (series, date), each family is one
+    *global* network over all series (:class:`~skrnn.SeriesScaledRegressor`,
+    every series in units of its own size), tuned with
+    :class:`~skrnn.model_selection.PanelSplit` (folds by date) and chosen by
+    its mean scale-free error (MASE) over the folds, next to the naive
+    forecast and the linear autoregression fitted per series
+    (:class:`~skrnn.PerSeriesRegressor`). The test period is the last
+    `test_size` of the dates. The errors are pooled scale-free: the mean over
+    the series of MASE and of the RMSE ratio to naive, and the
+    Diebold-Mariano test of the day-by-day mean over the series of the
+    squared-error differences, each scaled by its series' in-sample naive
+    error. A series with too few rows before the test period for the longest
+    window is left out (``left_out``); one too short for it in all is an
+    error naming it. The training options other than `epochs`, `patience`
+    and `random_state` take the regressors' defaults, and the seasonal
+    baseline is not offered.
+
     All fits, of every family, run as one batch of tasks through joblib, so
     ``n_jobs`` (or a joblib backend such as Dask's, through
     :class:`joblib.parallel_config`) spreads them over cores or machines.
@@ -148,14 +173,44 @@ def compare(
     ----------
     frame : pandas.DataFrame
         One row per time step, in time order, indexed by date, such as
-        :func:`~skrnn.datasets.load_stock_csv` returns.
+        :func:`~skrnn.datasets.load_stock_csv` returns; or a panel of many
+        series indexed by (series, date), such as
+        :func:`~skrnn.datasets.load_panel_csv` returns (see *Panels* below).
 
     target : str or None, default=None
         The column to forecast; None finds the price column as
         :func:`~skrnn.datasets.make_forecast_xy` does.
 
     horizon : int, default=1
-        How many rows ahead to forecast.
+        How many rows ahead to forecast: every step from 1 to `horizon`. With a
+        path (``horizon > 1``) the test period starts ``horizon - 1`` rows
+        after the last training row, so that no training target lies in it
+        (the rows between are read by the windows, not scored).
+
+    covariates : list of str or None, default=None
+        Other columns of `frame` given to every model as inputs of the day
+        the forecast is made (past covariates: the volume, the high and the
+        low).
+
+    known_future : list of str or None, default=None
+        Columns whose values on the days forecast are known in advance (a
+        holiday, a planned event): every model reads their values of each
+        step's day, ``f"{column}_t+{h}"``. Taken at the caller's word; the
+        command line asks for the values of the days ahead.
+
+    calendar : bool, default=False
+        Whether every model reads the calendar of each step's day (day of the
+        week and month, :class:`~skrnn.CalendarFeatures`), known in advance
+        from the dates.
+
+    series_identity : bool, default=False
+        For a panel: whether the global networks read which series each row
+        is (:class:`~skrnn.SeriesEncoder`).
+
+    per_series_networks : bool, default=False
+        For a panel: whether each family's network is also fitted per series
+        (:class:`~skrnn.PerSeriesRegressor`), as ``"<family> (per
+        series)"``, next to the global one, and tested against it.
 
     models : sequence of {"rnn", "lstm", "peephole", "gru"}, default=all four
         The network families to tune; the naive forecast is always scored.
@@ -268,11 +323,19 @@ def compare(
             against the best baseline.
         estimators : dict of str to Pipeline
             Per model, the chosen pipeline refitted on all training rows.
+        results_by_horizon : pandas.DataFrame
+            Only for a path (``horizon > 1``) or a panel: the test scores of
+            every model at each step, indexed by (name, horizon); the results'
+            test columns are over the whole path, every step of every test
+            day pooled (the Diebold-Mariano test on each day's mean over the
+            steps, its lag the path's length).
         predictions : pandas.DataFrame
             The test period, indexed by the day each forecast is for
-            (``horizon`` rows after the day it is made, so the last is the
-            series' last day): ``y_true`` and one column of predictions per
-            model.
+            (the day after the day it is made; for a path, the day of its
+            first step; for a panel, by (series, day the forecast is made)):
+            ``y_true`` and one column of predictions per model, or for a path
+            one column per model and step (a column MultiIndex ``(model,
+            horizon)``).
         train_dates : pandas.Index
             The days the training rows forecast, from ``horizon`` rows after
             the series' first day: tuning and refits learn from the series up
@@ -280,6 +343,16 @@ def compare(
         test_dates : pandas.Index
             The days forecast in the test period, the index of `predictions`:
             the days after the last of `train_dates`, to the end of the series.
+        results_by_series, left_out, scale
+            Only for a panel: the test scores of every model on each series,
+            indexed by (series, name); the series left out of the comparison;
+            each series' in-sample naive error, by which its errors are
+            scaled.
+
+        For a panel, `results` has ``test_mase`` and ``ratio_to_naive``
+        (means over the series), the tests against the naive forecast, the
+        linear model and (for networks per series) the global network, and
+        ``cv_mase_mean`` and ``cv_mase_std`` in place of the RMSE columns.
 
     Raises
     ------
@@ -330,25 +403,54 @@ def compare(
         _check_positive_int(n_seeds, "n_seeds")
     if not 0 < test_size < 1:
         raise ValueError(f"test_size={test_size!r} is not a fraction; expected 0 < test_size < 1.")
+    _check_positive_int(horizon, "horizon")
+    horizons = list(range(1, horizon + 1))
+    features = forecast_features(frame, target, covariates)
+    if is_panel(frame):
+        return _compare_panel(
+            frame, features=features, horizons=horizons, known_future=known_future,
+            calendar=calendar, series_identity=series_identity,
+            per_series_networks=per_series_networks, models=models, windows=windows,
+            units=units, layers=layers, season=season, n_splits=n_splits, test_size=test_size,
+            epochs=epochs, patience=patience, random_state=random_state, n_jobs=n_jobs,
+            verbose=verbose,
+        )  # fmt: skip
+    if series_identity or per_series_networks:
+        raise ValueError(
+            "series_identity and per_series_networks are options of a panel, but the "
+            "frame is one series (not indexed by (series, date))."
+        )
     longest = max(windows)
     if season is not None:
         _check_positive_int(season, "season", minimum=2)
+        if horizon > 1:
+            raise ValueError(
+                f"season={season} with horizon={horizon}: the seasonal naive forecast "
+                "forecasts one step, not a path; use horizon=1 with season."
+            )
         longest = max(longest, _seasonal_window(season, horizon))
     _check_starts(residual, inputs, windows, season, horizon)
-    X, y = make_forecast_xy(frame, target=target, horizon=horizon)
-    n_train = _n_train(len(X), test_size, n_splits, longest_window=longest)
-    X_train, y_train = X.iloc[:n_train], y.iloc[:n_train]
-    X_test, y_test = X.iloc[n_train:], y.iloc[n_train:]
-    # Pair t forecasts the day `horizon` rows after it: the day its prices are dated by.
-    days_forecast = frame.index[horizon:]
+    X, y = make_forecast_xy(
+        frame, target=features[0], horizon=horizons if horizon > 1 else 1,
+        features=features, known_future=known_future,
+    )  # fmt: skip
+    # A path's training targets reach `gap` rows past the training rows: the test
+    # period starts after them, and the rows between are read but not scored.
+    gap = horizon - 1
+    n_train = _n_train(len(X), test_size, n_splits, longest_window=longest + gap)
+    X_train, y_train = X.iloc[: n_train - gap], y.iloc[: n_train - gap]
+    X_after, y_test = X.iloc[n_train - gap :], y.iloc[n_train:]
+    # Pair t forecasts the days from the day after it: the first is the one it is dated by.
+    days_forecast = frame.index[1 : len(X) + 1]
     defaults = _training_defaults(n_train)
     grids.update({k: (defaults[k],) for k, v in training.items() if v is None})
     grid = _grid(models, **grids)
     n_seeds = defaults["n_seeds"] if n_seeds is None else n_seeds
 
     pipelines, candidates = _models(
-        models, grid, horizon=horizon, season=season, epochs=epochs,
+        models, grid, horizon=horizons if horizon > 1 else 1, season=season, epochs=epochs,
         significance=significance, n_seeds=n_seeds, seed=random_state,
+        calendar=calendar,
     )  # fmt: skip
     folds = list(TimeSeriesSplit(n_splits=n_splits).split(X_train))
     progress = Progress(sum(len(c) * n_splits + 1 for c in candidates.values()), verbose)
@@ -358,7 +460,9 @@ def compare(
 
     fold_rmse = {name: np.zeros((len(c), n_splits)) for name, c in candidates.items()}
     n_tested = len(X_train) - folds[0][1][0]  # the rows of all test folds, in time order
-    out_of_fold = {name: np.zeros((len(c), n_tested)) for name, c in candidates.items()}
+    out_of_fold = {
+        name: np.zeros((len(c), n_tested, *y.shape[1:])) for name, c in candidates.items()
+    }
     # In a tuple, the rows travel inside every task: joblib's Dask backend would send
     # a large argument to one worker only, and losing that worker would fail the tasks
     # that need it instead of running them again elsewhere.
@@ -397,21 +501,33 @@ def compare(
         progress.report(f"{name}: refitted the best on all training rows")
     estimators = {name: estimators[name] for name in pipelines}  # in the families' order
 
-    predictions = pd.DataFrame(
-        {"y_true": y_test.to_numpy(), **{n: e.predict(X_test) for n, e in estimators.items()}},
-        index=days_forecast[n_train:],
-    )
+    predicted = {n: np.asarray(e.predict(X_after))[gap:] for n, e in estimators.items()}
     cv_results = {
-        name: _cv_table(candidates[name], fold_rmse[name], selection.pvalues.get(name))
+        name: cv_table(candidates[name], fold_rmse[name], selection.pvalues.get(name))
         for name in pipelines
     }
-    results = _results_table(predictions, cv_results, selection, fit_seconds, horizon)
+    days = days_forecast[n_train:]
+    extra = {}
+    if horizon == 1:
+        predictions = pd.DataFrame({"y_true": y_test.to_numpy(), **predicted}, index=days)
+        results = _results_table(predictions, cv_results, selection, fit_seconds, horizon)
+    else:
+        predictions = _path_frame(y_test.to_numpy(), predicted, horizons, days)
+        steps = {h: predictions.xs(h, axis=1, level="horizon") for h in horizons}
+        results = _results_table(
+            _pooled_steps(steps), cv_results, selection, fit_seconds, horizon, steps
+        )
+        extra["results_by_horizon"] = _by_horizon({
+            h: _results_table(step, cv_results, selection, fit_seconds, h)
+            for h, step in steps.items()
+        })  # fmt: skip
     return Bunch(
         results=results,
+        **extra,
         cv_results=cv_results,
         estimators=estimators,
         predictions=predictions,
-        train_dates=days_forecast[:n_train],
+        train_dates=days_forecast[: n_train - gap],
         test_dates=predictions.index,
     )
 
@@ -539,20 +655,23 @@ def _seasonal_window(season, horizon):
     return season * -(-horizon // season) - horizon + 1
 
 
-def _models(models, grid, *, horizon, season, epochs, significance, n_seeds, seed):
+def _models(models, grid, *, horizon, season, epochs, significance, n_seeds, seed, calendar):
     """Untrained pipelines and their candidates: the baselines, then each network family.
 
     `grid` is ``(candidates, fixed)`` as :func:`_grid` returns them.
     """
     import skrnn
 
-    pipelines = {NAIVE: _pipeline(1, skrnn.PersistenceRegressor(horizon=horizon))}
+    first = horizon if isinstance(horizon, int) else horizon[0]
+    pipelines = {NAIVE: pipeline(1, skrnn.PersistenceRegressor(horizon=first))}
     candidates = {NAIVE: [{}]}
     if season is not None:
         naive = skrnn.PersistenceRegressor(horizon=horizon, season=season)
         window = _seasonal_window(season, horizon)
-        pipelines[SEASONAL_NAIVE], candidates[SEASONAL_NAIVE] = _pipeline(window, naive), [{}]
-    pipelines[LINEAR] = _pipeline(5, skrnn.RidgeAutoregressor())
+        pipelines[SEASONAL_NAIVE], candidates[SEASONAL_NAIVE] = pipeline(window, naive), [{}]
+    # The linear model and the networks read the same inputs, the calendar included.
+    before = calendar_steps(calendar, horizon)
+    pipelines[LINEAR] = pipeline(5, skrnn.RidgeAutoregressor(), before)
     grid, training = grid
     candidates[LINEAR] = [dict(window=w) for w in dict.fromkeys(p["window"] for p in grid)]
     for key in models:
@@ -567,19 +686,8 @@ def _models(models, grid, *, horizon, season, epochs, significance, n_seeds, see
             **training,
             **fixed,
         )
-        pipelines[name], candidates[name] = _pipeline(5, regressor), grid
+        pipelines[name], candidates[name] = pipeline(5, regressor, before), grid
     return pipelines, candidates
-
-
-def _pipeline(window, regressor):
-    from skrnn import SlidingWindowTransformer
-
-    # Pandas output keeps the dates through the scaler: the windows find rows by date.
-    return Pipeline([
-        ("minmaxscaler", MinMaxScaler()),
-        ("slidingwindowtransformer", SlidingWindowTransformer(window=window)),
-        ("regressor", regressor),
-    ]).set_output(transform="pandas")  # fmt: skip
 
 
 def _with_params(pipeline, params):
@@ -627,13 +735,13 @@ class _Selection:
         self.best = {name: int(np.argmin(mean[name])) for name in BASELINES if name in mean}
         reference = min(self.best, key=lambda name: mean[name][self.best[name]])
         self.reference = (reference, self.best[reference])
-        reference_errors = np.square(out_of_fold[reference][self.best[reference]] - y_true)
+        reference_errors = _row_losses(out_of_fold[reference][self.best[reference]], y_true)
         self.learned, self.pvalues = {}, {}
         for name, scores in mean.items():
             if name in BASELINES:
                 continue
             regressor = regressors[name]
-            errors = np.square(out_of_fold[name] - y_true)
+            errors = _row_losses(out_of_fold[name], y_true)
             self.pvalues[name] = np.array(
                 [regressor._start_pvalue(e, reference_errors) for e in errors]
             )
@@ -655,6 +763,13 @@ class _Selection:
         return {**params, "significance": None if self.learned[name] else 0.0}
 
 
+def _row_losses(y_pred, y_true):
+    """Each row's squared error (the mean over the steps of a path), per candidate
+    when `y_pred` holds several."""
+    losses = np.square(y_pred - y_true)
+    return losses.mean(axis=-1) if y_true.ndim == 2 else losses
+
+
 def _start_of(params, candidates):
     """The baseline a network candidate starts as, ``(name, candidate index)``; None
     without a skip connection."""
@@ -670,18 +785,67 @@ def _start_of(params, candidates):
     return None
 
 
-def _cv_table(candidates, fold_rmse, pvalues=None):
-    table = pd.DataFrame(candidates, index=range(len(candidates)))
-    for k in range(fold_rmse.shape[1]):
-        table[f"fold{k}_rmse"] = fold_rmse[:, k]
-    table["mean_rmse"] = fold_rmse.mean(axis=1)
-    table["std_rmse"] = fold_rmse.std(axis=1)
-    if pvalues is not None:
-        table["pvalue_vs_reference"] = pvalues
-    return table
+#: The columns of a step's row in ``results_by_horizon``: its test scores.
+_STEP_COLUMNS = [
+    "test_rmse", "test_mae", "test_mape", "ratio_to_naive", "dm_statistic", "dm_pvalue",
+    "verdict", "ratio_to_linear", "dm_linear_statistic", "dm_linear_pvalue", "verdict_linear",
+]  # fmt: skip
 
 
-def _results_table(predictions, cv_results, selection, fit_seconds, horizon):
+def _compare_panel(frame, *, features, horizons, models, windows, units, layers, season,
+                   epochs, patience, **options):  # fmt: skip
+    """:func:`compare` on a panel, by :func:`skrnn._panel_compare.compare_panel`."""
+    import skrnn
+    from skrnn._panel_compare import compare_panel
+
+    if season is not None:
+        raise ValueError(
+            f"season={season}: the seasonal naive baseline is not offered on a panel; "
+            "leave season=None."
+        )
+    grid, _ = _grid(models, window=windows, units=units, layers=layers)
+    patience = patience[0] if isinstance(patience, (list, tuple)) else patience
+    params = {"epochs": epochs} | ({} if patience is None else {"patience": patience})
+    families = {
+        FAMILIES[key][0]: (getattr(skrnn, FAMILIES[key][1]), FAMILIES[key][2]) for key in models
+    }
+    return compare_panel(
+        frame, target=features[0], horizons=horizons, single=len(horizons) == 1,
+        features=features, families=families, grid=grid, regressor_params=params, **options,
+    )  # fmt: skip
+
+
+def _path_frame(truth, predicted, horizons, days):
+    """The predictions of a path: one column per model (``y_true`` first) and step."""
+    columns = {"y_true": truth, **predicted}
+    frame = pd.DataFrame(
+        {
+            (name, h): values[:, j]
+            for name, values in columns.items()
+            for j, h in enumerate(horizons)
+        },
+        index=days,
+    )
+    frame.columns = frame.columns.set_names(["model", "horizon"])
+    return frame
+
+
+def _by_horizon(tables):
+    """The test columns of each step's results, indexed by (name, horizon)."""
+    table = pd.concat({h: t[_STEP_COLUMNS] for h, t in tables.items()}, names=["horizon"])
+    names = list(next(iter(tables.values())).index)
+    return table.swaplevel().loc[names]
+
+
+def _pooled_steps(steps):
+    """Every step's predictions one below the other: the rows of the whole path."""
+    return pd.concat(steps.values())
+
+
+def _results_table(predictions, cv_results, selection, fit_seconds, horizon, steps=None):
+    """The results' rows; with `steps` (each step's predictions by horizon), the
+    `predictions` are every step's pooled, and the tests are of each day's mean
+    squared error over the steps."""
     from skrnn import theil_u2
 
     y_true = predictions["y_true"]
@@ -706,33 +870,35 @@ def _results_table(predictions, cv_results, selection, fit_seconds, horizon):
             "test_mape": 100 * mean_absolute_percentage_error(y_true, y_pred),
             "ratio_to_naive": theil_u2(y_true, y_pred, predictions[NAIVE]),
             "fit_seconds": float(fit_seconds[name]),
-            **_against_naive(predictions, name, horizon),
+            **_against_naive(predictions, name, horizon, steps),
             "ratio_to_linear": root_mean_squared_error(y_true, y_pred)
             / root_mean_squared_error(y_true, predictions[LINEAR]),
-            **_against_linear(predictions, name, horizon),
+            **_against_linear(predictions, name, horizon, steps),
             "learned": selection.learned.get(name, False),
         }
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("name")
 
 
-def _against_naive(predictions, name, horizon):
+def _against_naive(predictions, name, horizon, steps=None):
     """The Diebold-Mariano test of a model's test-period errors against the naive
     forecast's, and what it says in words."""
-    test = _against(predictions, name, NAIVE, horizon)
+    test = _against(predictions, name, NAIVE, horizon, steps)
     return {"dm_statistic": test[0], "dm_pvalue": test[1], "verdict": test[2]}
 
 
-def _against_linear(predictions, name, horizon):
+def _against_linear(predictions, name, horizon, steps=None):
     """The same test against the linear baseline's errors, in the columns
     ``dm_linear_statistic``, ``dm_linear_pvalue`` and ``verdict_linear``."""
-    test = _against(predictions, name, LINEAR, horizon)
+    test = _against(predictions, name, LINEAR, horizon, steps)
     return {"dm_linear_statistic": test[0], "dm_linear_pvalue": test[1], "verdict_linear": test[2]}
 
 
-def _against(predictions, name, reference, horizon):
+def _against(predictions, name, reference, horizon, steps=None):
     """The two-sided Diebold-Mariano test of a model's test-period errors against
-    the `reference` model's: its statistic, p-value and what it says in words."""
+    the `reference` model's: its statistic, p-value and what it says in words.
+    With `steps`, of each day's mean squared error over the steps of the path."""
     from skrnn import diebold_mariano
+    from skrnn._significance import loss_difference_test
 
     if name == reference:
         return np.nan, np.nan, "-"
@@ -740,7 +906,14 @@ def _against(predictions, name, reference, horizon):
     if np.max(np.abs(y_pred - other)) <= SAME_FORECAST_RTOL * np.max(np.abs(y_true)):
         return np.nan, np.nan, f"same as {reference}"
     try:
-        test = diebold_mariano(y_true, y_pred, other, horizon=horizon)
+        if steps is None:
+            test = diebold_mariano(y_true, y_pred, other, horizon=horizon)
+        else:
+            daily = sum(
+                (step["y_true"] - step[name]) ** 2 - (step["y_true"] - step[reference]) ** 2
+                for step in steps.values()
+            ) / len(steps)
+            test = loss_difference_test(daily.to_numpy(), horizon, "two-sided")
     except ValueError:
         # The same forecast as the reference, or a long-run variance that is not
         # positive: equal accuracy cannot be tested, let alone rejected.

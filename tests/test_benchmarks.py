@@ -59,3 +59,16 @@ def test_quick_skill_run_writes_its_section_and_run_keeps_it(tmp_path):
     run = util.module_from_spec(spec)
     spec.loader.exec_module(run)
     assert "<!-- begin: skill -->" in run._kept_sections(report)
+
+
+def test_the_panel_case_is_twenty_series_of_six_hundred_days_on_one_calendar():
+    from importlib import util
+
+    spec = util.spec_from_file_location("bench_panel", RUN.parent / "panel.py")
+    panel = util.module_from_spec(spec)
+    spec.loader.exec_module(panel)
+    frame = panel.panel_frame()
+    sizes = frame.groupby("series").size()
+    assert len(sizes) == 20 and (sizes == 600).all()
+    dates = frame.groupby("series")["date"].agg(["min", "max"])
+    assert dates["min"].nunique() == 1 and dates["max"].nunique() == 1

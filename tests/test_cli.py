@@ -142,7 +142,8 @@ def test_compare_options_take_compare_s_defaults_and_show_them(capsys):
     for name, value in passed.items():
         default = parameters[name].default
         assert value == (list(default) if isinstance(default, tuple) else default), name
-        if default is not None and name not in ("residual", "n_jobs"):  # words, or not at all
+        # Words, or not at all; a flag (False unless given) shows no default.
+        if default not in (None, False) and name not in ("residual", "n_jobs"):
             listed = " ".join(map(str, default)) if isinstance(default, tuple) else default
             assert f"(default: {listed})" in shown, name
     assert f"The last {100 * parameters['test_size'].default:g} % of the series" in shown

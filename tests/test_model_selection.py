@@ -62,16 +62,54 @@ def test_the_split_is_returned_as_the_days_forecast(result, frame):
     assert len(result.train_dates) + len(result.test_dates) == len(frame) - 1
 
 
-@pytest.mark.parametrize("horizon", [1, 5])
-def test_the_last_prediction_is_of_the_series_last_day_for_every_horizon(frame, horizon):
-    result = compare(frame, horizon=horizon, models=[], windows=[3], n_splits=2)
+def test_the_last_prediction_is_of_the_series_last_day(frame):
+    result = compare(frame, models=[], windows=[3], n_splits=2)
     predictions = result.predictions
     assert predictions.index[-1] == frame.index[-1]
-    assert result.train_dates[0] == frame.index[horizon]
+    assert result.train_dates[0] == frame.index[1]
     assert_array_equal(predictions["y_true"], frame["closed_price"].loc[predictions.index])
-    # The naive forecast of a day is the value `horizon` rows before it.
-    made = frame.index[frame.index.get_indexer(predictions.index) - horizon]
+    # The naive forecast of a day is the value the row before it.
+    made = frame.index[frame.index.get_indexer(predictions.index) - 1]
     assert_allclose(predictions["naive"], frame["closed_price"].loc[made], rtol=1e-6)
+
+
+@pytest.fixture(scope="module")
+def path(frame):
+    return compare(frame, horizon=5, models=[], windows=[3], n_splits=2)
+
+
+def test_a_path_forecasts_every_step_up_to_the_series_last_day(path, frame):
+    predictions = path.predictions
+    closes = frame["closed_price"].to_numpy()
+    assert predictions.columns.names == ["model", "horizon"]
+    assert list(predictions["naive"].columns) == [1, 2, 3, 4, 5]
+    first = frame.index.get_indexer(predictions.index)  # each row's first step
+    assert first[-1] + 4 == len(frame) - 1  # the last row's fifth step is the last day
+    for h in range(1, 6):
+        assert_array_equal(predictions["y_true", h], closes[first + h - 1])
+        # The naive forecast of every step is the value on the day it is made.
+        assert_allclose(predictions["naive", h], closes[first - 1], rtol=1e-6)
+
+
+def test_a_path_is_tested_after_a_gap_no_training_target_reaches(path, frame):
+    last_train = frame.index.get_loc(path.train_dates[-1])
+    first_test = frame.index.get_loc(path.test_dates[0])
+    # The last training row's fifth step is the day before the first test row's first.
+    assert last_train + 4 == first_test - 1
+
+
+def test_a_path_is_scored_over_all_steps_and_per_step(path):
+    predictions = path.predictions
+    table = path.results_by_horizon
+    assert list(table.index) == [(n, h) for n in ("naive", "linear") for h in range(1, 6)]
+    for h in range(1, 6):
+        truth = predictions["y_true", h]
+        rmse = root_mean_squared_error(truth, predictions["linear", h])
+        assert table.loc[("linear", h), "test_rmse"] == pytest.approx(rmse)
+    pooled = np.sqrt(np.mean((predictions["y_true"] - predictions["linear"]).to_numpy() ** 2))
+    assert path.results.loc["linear", "test_rmse"] == pytest.approx(pooled)
+    # The naive forecast's error grows with the step.
+    assert table.loc["naive", "test_rmse"].is_monotonic_increasing
 
 
 def test_scores_are_computed_from_the_predictions(result):

@@ -22,7 +22,11 @@ Each value of a model becomes one JSON node; none runs code when read:
       A ``numpy.random.RandomState``, by its state.
   ``{"timestamp": ...}``, ``{"period": ...}``, ``{"index": ...}``,
   ``{"series": ...}``, ``{"dataframe": ...}``
-      pandas values, by their data, dtype and labels.
+      pandas values, by their data, dtype and labels; a
+      :class:`~pandas.MultiIndex` (the (series, date) rows of a panel) by its
+      levels and codes.
+  ``{"offset": "B"}``
+      A pandas date offset (a step between dates), by its name.
   ``{"network": i}``
       A Keras model, in the member ``networks/i.keras`` (see
       :mod:`skrnn._persistence._networks`).
@@ -155,10 +159,20 @@ class TreeWriter:
             }
         elif type(value) is pd.Index:
             body = {"kind": "plain", **self._values(value, where)}
+        elif isinstance(value, pd.MultiIndex):
+            body = {
+                "kind": "multi",
+                "levels": [
+                    self._index(level, f"{where}.levels[{i}]")
+                    for i, level in enumerate(value.levels)
+                ],
+                "codes": [self._array(np.asarray(codes), where) for codes in value.codes],
+                "names": [self.node(n, f"{where}.names") for n in value.names],
+            }
         else:
             raise ValueError(
                 f"{where} is a {type(value).__name__}, which save_model cannot write; "
-                "expected a RangeIndex, DatetimeIndex, PeriodIndex or plain Index."
+                "expected a RangeIndex, DatetimeIndex, PeriodIndex, MultiIndex or plain Index."
             )
         return {"index": {**body, "name": name}}
 
@@ -205,6 +219,9 @@ class TreeWriter:
         if pd.DatetimeTZDtype(tz=str(tz)) != pd.DatetimeTZDtype(tz=tz):
             raise ValueError(f"{where} has the time zone {tz!r}, which has no name to save.")
         return str(tz)
+
+    def _offset(self, value, where):
+        return {"offset": self._freq(value, where)}
 
     def _freq(self, freq, where):
         if freq is None:
@@ -276,6 +293,7 @@ class TreeWriter:
         (pd.Index, _index),
         (pd.Series, _series),
         (pd.DataFrame, _frame),
+        (pd.offsets.BaseOffset, _offset),
     )
 
 
@@ -407,7 +425,30 @@ class TreeReader:
             return pd.PeriodIndex(array, name=name)
         if kind == "plain":
             return pd.Index(self._values(body, where), name=name)
+        if kind == "multi":
+            levels = [
+                self._labels(level, f"{where}.levels")
+                for level in _expect(body.get("levels"), list, where)
+            ]
+            codes = [
+                _expect(self.value(c, f"{where}.codes"), np.ndarray, where)
+                for c in _expect(body.get("codes"), list, where)
+            ]
+            names = self._list(body.get("names"), f"{where}.names")
+            if not (len(levels) == len(codes) == len(names)) or any(
+                c.dtype.kind not in "iu" for c in codes
+            ):
+                raise ValueError(f"has a damaged MultiIndex at {where}.")
+            return pd.MultiIndex(levels=levels, codes=codes, names=names, verify_integrity=True)
         raise ValueError(f"has an index of unknown kind {kind!r} at {where}.")
+
+    def _offset(self, body, where):
+        try:
+            return pd.tseries.frequencies.to_offset(_expect(body, str, where))
+        except ValueError:
+            raise ValueError(
+                f"has a date offset {_shorten(body)} at {where}, not a frequency."
+            ) from None
 
     def _series(self, body, where):
         body = _expect(body, dict, where)
@@ -498,6 +539,7 @@ class TreeReader:
         "index": _index,
         "series": _series,
         "dataframe": _dataframe,
+        "offset": _offset,
         "network": _network,
         "name": _name,
         "object": _object,

@@ -28,13 +28,18 @@ import importlib
 TRUSTED = frozenset(
     {
         # skrnn's estimators, and the scorer of make_u2_scorer
+        "skrnn.CalendarFeatures",
         "skrnn.GRURegressor",
         "skrnn.LSTMRegressor",
+        "skrnn.PerSeriesRegressor",
         "skrnn.PersistenceRegressor",
         "skrnn.RNNRegressor",
         "skrnn.RidgeAutoregressor",
+        "skrnn.SeriesEncoder",
+        "skrnn.SeriesScaledRegressor",
         "skrnn.SlidingWindowTransformer",
         "skrnn.forecasting.ConformalForecaster",
+        "skrnn.model_selection.PanelSplit",
         "skrnn._baseline._U2Scorer",
         # scikit-learn: composition, scalers, linear models, searches and their splits
         "sklearn.pipeline.Pipeline",

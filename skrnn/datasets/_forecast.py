@@ -1,11 +1,10 @@
 """Pairs of inputs and future targets for forecasting a price series."""
 
-import numpy as np
 import pandas as pd
 
 from skrnn._panel import is_panel
 from skrnn._time_labels import check_increasing
-from skrnn._validation import check_horizons
+from skrnn._validation import check_horizons, float_column
 from skrnn.datasets._panel import panel_forecast_xy
 from skrnn.datasets._stock import DEFAULT_PRICE, match_column, resolve_price_column
 
@@ -24,11 +23,6 @@ def _find(frame, name, what):
     return column
 
 
-def target_column(frame, target):
-    """The column of `frame` that ``target`` (a name, or None) designates."""
-    return _default_target(frame) if target is None else _find(frame, target, "target")
-
-
 def _default_target(frame):
     columns = list(frame.columns)
     column, tried = resolve_price_column(columns, DEFAULT_PRICE)
@@ -41,6 +35,12 @@ def _default_target(frame):
         f"ignored), or the only column, but the frame has columns {columns}; pass "
         "target= to name the column to forecast"
     )
+
+
+def target_column(frame, target):
+    """The column of `frame` that `target` names (None: the price column, found
+    as :func:`load_stock_csv` finds it, or the frame's only column)."""
+    return _default_target(frame) if target is None else _find(frame, target, "target")
 
 
 def make_forecast_xy(frame, *, target=None, horizon=1, features=None, known_future=None):
@@ -272,15 +272,10 @@ def _check_rows(frame, longest):
 def _check_finite(frame, columns):
     """Every used column numeric, with no NaN or infinite value."""
     for column in columns:
-        values = frame[column]
-        if not (
-            pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype)
-        ):
-            raise ValueError(f"column {column!r} has dtype {values.dtype}; expected numbers")
-        array = values.to_numpy(dtype=np.float64, na_value=np.nan)
-        bad = np.flatnonzero(~np.isfinite(array))
+        _, bad = float_column(frame, column)
         if bad.size:
             i = bad[0]
+            values = frame[column]
             more = f" and {bad.size - 1} more row(s)" if bad.size > 1 else ""
             raise ValueError(
                 f"column {column!r} has {values.iloc[i]} at row {i} (index "

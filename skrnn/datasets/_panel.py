@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from skrnn._panel import check_panel_index, series_groups, series_name, show_label
+from skrnn._validation import float_column
 from skrnn.datasets._stock import (
     NUMBER_EXAMPLE,
     bad_value_error,
@@ -341,14 +342,9 @@ def panel_forecast_xy(frame, target, horizons, single, features, known):
 
 def _finite_values(frame, column):
     """The column as float64, every value a finite number (else naming series and date)."""
-    values = frame[column]
-    if not (
-        pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype)
-    ):
-        raise ValueError(f"column {column!r} has dtype {values.dtype}; expected numbers")
-    array = values.to_numpy(dtype=np.float64, na_value=np.nan)
-    bad = np.flatnonzero(~np.isfinite(array))
+    array, bad = float_column(frame, column)
     if bad.size:
+        values = frame[column]
         label, date = frame.index[bad[0]]
         more = f" and {bad.size - 1} more row(s)" if bad.size > 1 else ""
         raise ValueError(
