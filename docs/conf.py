@@ -29,7 +29,7 @@ import skrnn  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 # skrnn_gallery (the figure scraper), skrnn_offline (the network check) and
-# skrnn_readme (the README's results on the front page)
+# skrnn_readme (the README's results on the front page, its changes on the changelog)
 sys.path.insert(0, str(HERE / "sphinxext"))
 
 import skrnn_readme  # noqa: E402
@@ -214,8 +214,11 @@ html_sidebars = {
     "index": [],
     # A page with no sub-pages would show an empty "Section Navigation"; without
     # the sidebar, its text and code blocks get the width.
+    "getting_started": [],
     "install": [],
     "cli": [],
+    "faq": [],
+    "changelog": [],
 }
 html_context = {"default_mode": "light"}
 
@@ -246,22 +249,26 @@ for _command in ("compare", "forecast"):
     _write_cli_help(_command)
 
 
-# -- The README's results ------------------------------------------------------
+# -- The README's results and changes ----------------------------------------------
 
 # The front page shows the README's default run of ``skrnn compare`` from the
 # README itself (sphinxext/skrnn_readme.py), so that the two cannot drift apart.
 
 
-def _write_readme_results():
-    text = skrnn_readme.readme_results_rst(HERE.parent / "README.md")
-    path = HERE / "generated" / "readme_results.inc"
+# The changelog page shows the README's list of changes, read the same way.
+
+
+def _write_readme_part(convert, name):
+    text = convert(HERE.parent / "README.md")
+    path = HERE / "generated" / name
     path.parent.mkdir(exist_ok=True)
-    # Rewritten only when it changes, so that Sphinx does not rebuild index.rst.
+    # Rewritten only when it changes, so that Sphinx does not rebuild the page.
     if not path.exists() or path.read_text() != text:
         path.write_text(text)
 
 
-_write_readme_results()
+_write_readme_part(skrnn_readme.readme_results_rst, "readme_results.inc")
+_write_readme_part(skrnn_readme.readme_changes_rst, "readme_changes.inc")
 
 
 # -- Docstring guard -----------------------------------------------------------

@@ -122,7 +122,9 @@ networks = {"RNN": RNNRegressor, "LSTM": LSTMRegressor, "GRU": GRURegressor}
 
 
 def make_model(regressor):
-    pipe = make_pipeline(MinMaxScaler(), SlidingWindowTransformer(window=5), regressor)
+    pipe = make_pipeline(
+        MinMaxScaler(), SlidingWindowTransformer(window=5), regressor
+    )
     return pipe.set_output(transform="pandas")
 
 
@@ -131,7 +133,9 @@ y_naive = naive.predict(X_test)
 
 lecture_models = {}
 for name, Regressor in networks.items():
-    model = make_model(Regressor(residual=False, epochs=EPOCHS, random_state=0))
+    model = make_model(
+        Regressor(residual=False, epochs=EPOCHS, random_state=0)
+    )
     lecture_models[name] = model.fit(X_train, y_train)
     print(
         f"{name}: {model[-1].model_.count_params():,} parameters, "
@@ -150,7 +154,8 @@ plt.show()
 
 # %%
 # And the lecture's prediction figure, with the naive forecast added as a grey
-# dashed line.
+# dashed line. ``y_test`` is named after the column and the day it is for
+# (``closed_price_t+1``): ``label`` gives the legend a reader's name for it.
 lecture_predictions = {
     name: model.predict(X_test) for name, model in lecture_models.items()
 }
@@ -158,6 +163,7 @@ fig = plot_predictions(
     y_test,
     lecture_predictions,
     naive=y_naive,
+    label="S&P 500 close",
     index=test_days,
     title="S&P 500, test period: the lecture's networks (residual=False)",
     ncols=1,
@@ -241,6 +247,7 @@ fig = plot_predictions(
     y_test,
     {name: model.predict(X_test) for name, model in residual_models.items()},
     naive=y_naive,
+    label="S&P 500 close",
     index=test_days,
     title="S&P 500, test period: residual=True (skrnn's default)",
     ncols=1,
@@ -263,7 +270,10 @@ for name, model in residual_models.items():
 # trained epoch beat the untrained network, which starts as the naive
 # forecast, significantly on the validation rows.
 for name, model in residual_models.items():
-    print(f"{name}: {model[-1].n_iter_} epochs, best epoch {model[-1].best_epoch_}")
+    network = model[-1]
+    print(
+        f"{name}: {network.n_iter_} epochs, best epoch {network.best_epoch_}"
+    )
 
 fig = plot_learning_history(residual_models, ncols=1, figsize=(7, 8))
 fig.suptitle("Learning history, residual=True")
@@ -291,7 +301,9 @@ ratios = ratios.loc[list(networks)]
 ratios.columns = [f"residual={value}" for value in ratios.columns]
 # sphinx_gallery_thumbnail_number = 5
 ax = ratios.plot.bar(rot=0, figsize=(7, 4))
-ax.axhline(1.0, color="grey", linestyle="--", linewidth=1, label="naive forecast")
+ax.axhline(
+    1.0, color="grey", linestyle="--", linewidth=1, label="naive forecast"
+)
 ax.set_ylabel("test RMSE / naive RMSE")
 ax.set_title("Test error relative to 'tomorrow = today'")
 ax.legend()

@@ -193,22 +193,23 @@ sweep = pd.DataFrame(
 print(sweep.to_string(index=False))
 
 # %%
-# The lecture's picture is a setting in which the LSTM and the GRU carry the
-# marker (at least 2 seeds of 3 each) and the simple RNN does not (no seed).
-# The smallest such budget at each gap, for skrnn's default networks and for
-# the networks with opened gates:
+# The lecture's picture is a setting in which a gated network carries the
+# marker (at least 2 seeds of 3) and the simple RNN does not (no seed). The
+# smallest such budget, for each gated network at each gap:
 for gap, names in GAPS.items():
-    for lstm, gru in [("LSTM", "GRU"), ("LSTM b_f=3", "GRU b_z=3")]:
-        if lstm not in names:
-            continue
+    for name in names[1:]:  # every network but the simple RNN
         found = [
             budget
             for budget in BUDGETS
-            if min(seeds_carrying(gap, n, budget) for n in (lstm, gru)) >= 2
+            if seeds_carrying(gap, name, budget) >= 2
             and seeds_carrying(gap, "RNN", budget) == 0
         ]
-        verdict = f"from {found[0]} epochs" if found else "none up to 25 epochs"
-        print(f"gap {gap}, {lstm} and {gru} vs RNN: {verdict}")
+        verdict = (
+            f"from {found[0]} epochs"
+            if found
+            else f"none up to {EPOCHS} epochs"
+        )
+        print(f"gap {gap}, {name} vs RNN: {verdict}")
 
 # %%
 # Learning curves
@@ -251,24 +252,26 @@ plt.show()
 # ----------
 #
 # At the short gap of 10 steps every network carries the marker, the 9 runs
-# within 4 to 9 epochs. At the long gap of 50 steps none of skrnn's default
+# within 4 to 8 epochs. At the long gap of 50 steps none of skrnn's default
 # networks does within 25 epochs: the simple RNN, the LSTM and the GRU all stay
-# at guessing (test accuracies from 0.501 to 0.545). The lecture's picture
-# appears once the gates start open: the LSTM with its forget gate's bias at 3
-# carries the marker in all 3 seeds (from epochs 18, 15 and 15), the GRU with
-# its update gate's bias at 3 likewise (17, 19 and 20), and the simple RNN in
-# none. That is the setting the sweep finds: a gap of 50 noisy steps and a
-# budget of 20 epochs or more, with opened gates; with skrnn's default
-# networks, no budget up to 25 epochs separates them.
+# at guessing (test accuracies from 0.509 to 0.550). With its gate opened, the
+# GRU carries the marker in all 3 seeds (from epochs 22, 20 and 21) where the
+# simple RNN carries it in none: the lecture's picture, at a gap of 50 noisy
+# steps and a budget of 25 epochs, which the sweep finds. The LSTM with its
+# forget gate's bias at 3 is in between: one seed carries the marker from
+# epoch 13, another reaches 85 % on the test sequences after 25 epochs (0.849),
+# the third stays at guessing (0.517). With skrnn's default networks, no budget
+# up to 25 epochs separates the gated cells from the simple RNN.
 #
-# So the lecture's claim holds here in this form: a gated cell can carry a clue
-# across 50 noisy steps where the simple RNN does not learn to, *if it starts
-# with its gates open*. At Keras' initialisation, which skrnn's regressors use,
-# the LSTM and the GRU fail as the simple RNN does, as the gradients of the
-# vanishing-gradients example predict (at that initialisation theirs fade
-# about as fast as the simple RNN's, or faster). The noise matters too: the
-# louder the steps in between, the more the simple RNN's units saturate and the
-# faster its gradient fades (the scale of the inputs, in the same example).
+# So the lecture's claim holds here in a weaker form: a gated cell *can* carry
+# a clue across 50 noisy steps where the simple RNN does not learn to, *if it
+# starts with its gates open*, and then not in every seed within this budget.
+# At Keras' initialisation, which skrnn's regressors use, the LSTM and the GRU
+# fail as the simple RNN does, as the gradients of the vanishing-gradients
+# example predict (at that initialisation theirs fade about as fast as the
+# simple RNN's, or faster). The noise matters too: the louder the steps in
+# between, the more the simple RNN's units saturate and the faster its
+# gradient fades (the scale of the inputs, in the same example).
 #
 # These are 3 seeds per network, one noise level, small networks and a short
 # training; the classic LSTM experiments trained on far more sequences, for

@@ -51,7 +51,9 @@ cluster = LocalCluster(
 )
 client = Client(cluster)
 backends = client.run(lambda: __import__("keras").backend.backend())
-print(f"this process: Keras on {keras.backend.backend()}; workers: {backends}")
+print(f"this process: Keras on {keras.backend.backend()}")
+for address, backend in backends.items():
+    print(f"worker {address}: Keras on {backend}")
 
 # %%
 # The search
@@ -121,11 +123,16 @@ columns = ["param_slidingwindowtransformer__window"] + [
     f"split{k}_test_score" for k in range(2)
 ]
 scores = pd.DataFrame(search.cv_results_)[columns]
-print(scores.rename(columns=lambda c: c.removeprefix("param_")).to_string(index=False))
+print(
+    scores.rename(columns=lambda c: c.removeprefix("param_")).to_string(
+        index=False
+    )
+)
 print(
     "identical to the search in this process:",
     all(
-        np.array_equal(search.cv_results_[c], here.cv_results_[c]) for c in columns[1:]
+        np.array_equal(search.cv_results_[c], here.cv_results_[c])
+        for c in columns[1:]
     ),
 )
 

@@ -38,7 +38,9 @@ HORIZONS = [1, 2, 3, 4, 5]
 prices = load_sp500()
 tuning = prices.loc[:"2018-09-28"].iloc[-600:]
 X, y = make_forecast_xy(tuning, horizon=HORIZONS)
-print(f"X: {X.shape}, y: {y.shape}, {X.index[0].date()} .. {X.index[-1].date()}")
+print(
+    f"X: {X.shape}, y: {y.shape}, {X.index[0].date()} .. {X.index[-1].date()}"
+)
 
 # %%
 # A small grid over the window length, as in
@@ -68,9 +70,13 @@ print("best window:", search.best_params_["slidingwindowtransformer__window"])
 # 80 % interval of a forecast is the forecast plus or minus the 80 % quantile
 # of those errors, each first divided by the volatility of its day, so that
 # the band is wide in turbulent weeks and narrow in calm ones.
-forecaster = ConformalForecaster(search.best_estimator_, horizon=HORIZONS, cv=3)
+forecaster = ConformalForecaster(
+    search.best_estimator_, horizon=HORIZONS, cv=3
+)
 forecaster.fit(X, y)
-print("out-of-sample errors per horizon:", forecaster.conformity_scores_.shape[0])
+print(
+    "out-of-sample errors per horizon:", forecaster.conformity_scores_.shape[0]
+)
 print(f"training ends on {forecaster.training_end_.date()}")
 
 # %%
@@ -126,7 +132,9 @@ print((100 * width).round(1).to_string())
 # day: the volatility up to it, and whether the earlier intervals held (a
 # miss widens the later ones, a hit narrows them a little). Here are the
 # next-day intervals against the closes that followed.
-X_all, y_all = make_forecast_xy(prices.loc[tuning.index[0] :], horizon=HORIZONS)
+X_all, y_all = make_forecast_xy(
+    prices.loc[tuning.index[0] :], horizon=HORIZONS
+)
 new_days = X_all.loc[X_all.index > model.training_end_]
 y_new = y_all.loc[new_days.index]
 forecasts, bounds = model.predict_interval(new_days, level=[80, 95])
@@ -134,15 +142,20 @@ next_day = y_new.iloc[:, 0].to_numpy()
 for k, level in enumerate([80, 95]):
     lower, upper = bounds[:, 0, 0, k], bounds[:, 0, 1, k]
     hits = np.mean((lower <= next_day) & (next_day <= upper))
-    print(f"{level} % intervals: {100 * hits:.0f} % of {len(next_day)} days held")
+    print(
+        f"{level} % intervals: {100 * hits:.0f} % of {len(next_day)} days held"
+    )
 
 # %%
 fig, ax = plt.subplots(figsize=(9, 4), layout="constrained")
-dates = prices.index[prices.index.get_indexer(y_new.index) + 1]  # the day forecast
+# The day each forecast is for.
+dates = prices.index[prices.index.get_indexer(y_new.index) + 1]
 ax.fill_between(dates, bounds[:, 0, 0, 1], bounds[:, 0, 1, 1], alpha=0.2,
-                color="tab:orange", linewidth=0, label="95 % interval")  # fmt: skip
+                color="tab:orange", linewidth=0,
+                label="95 % interval")  # fmt: skip
 ax.fill_between(dates, bounds[:, 0, 0, 0], bounds[:, 0, 1, 0], alpha=0.35,
-                color="tab:orange", linewidth=0, label="80 % interval")  # fmt: skip
+                color="tab:orange", linewidth=0,
+                label="80 % interval")  # fmt: skip
 ax.plot(dates, next_day, color="tab:blue", label="close")
 ax.set_title("Next-day intervals after the training end")
 ax.set_ylabel("price")

@@ -117,11 +117,16 @@ print(steps.loc["GRU", "verdict"].to_string())
 # for the intervals of the days after them, each from what was known on its
 # day.
 X, y = make_forecast_xy(
-    panel, target="Close", horizon=[1, 2, 3, 4, 5], features=["Close", "Volume"]
+    panel,
+    target="Close",
+    horizon=[1, 2, 3, 4, 5],
+    features=["Close", "Volume"],
 )
 dates = X.index.get_level_values("date")
 train = dates <= week.train_dates[-1]
-forecaster = ConformalForecaster(week.estimators["GRU"], horizon=[1, 2, 3, 4, 5], cv=2)
+forecaster = ConformalForecaster(
+    week.estimators["GRU"], horizon=[1, 2, 3, 4, 5], cv=2
+)
 forecaster.fit(X[train], y[train])
 _, bounds = forecaster.predict_interval(X[~train], level=[80, 95])
 tested = dates[~train] >= week.test_dates[0]
@@ -129,7 +134,10 @@ truth = y[~train].to_numpy()[tested]
 for k, level in enumerate([80, 95]):
     lower, upper = bounds[tested, :, 0, k], bounds[tested, :, 1, k]
     shares = 100 * ((lower <= truth) & (truth <= upper)).mean(axis=0)
-    print(f"{level} % intervals held, steps 1-5:", " ".join(f"{v:.0f}" for v in shares))
+    print(
+        f"{level} % intervals held, steps 1-5:",
+        " ".join(f"{v:.0f}" for v in shares),
+    )
 
 # %%
 # The same week without the covariates, for the comparison:

@@ -46,8 +46,9 @@ def dask_backend(scheduler):
         from distributed import Client, LocalCluster
     except ImportError:
         raise ValueError(
-            "running the fits on a Dask cluster needs dask.distributed; "
-            "install it with: pip install 'skrnn[dask]'"
+            "running the fits on a Dask cluster needs dask.distributed; install it "
+            "with: pip install 'dask[distributed]' (in a clone of skrnn: "
+            "pip install -e '.[dask]')"
         ) from None
     backend = _keras_backend()
     with contextlib.ExitStack() as stack:

@@ -251,7 +251,7 @@ class LSTMRegressor(BaseRecurrentRegressor):
             "an LSTM of 16 units keeps 0.827 of its gradient per step, a simple\n"
             "RNN 0.864, and on a clue 50 noisy steps back neither learnt anything\n"
             "in 25 epochs, while the LSTM with its forget-gate bias set to 3\n"
-            "before training learnt it in every seed (skrnn's gallery:\n"
+            "before training learnt it in one seed of three (skrnn's gallery:\n"
             ":ref:`sphx_glr_auto_examples_plot_3_vanishing_gradients.py`,\n"
             ":ref:`sphx_glr_auto_examples_plot_4_long_term_dependencies.py`).\n"
             "With ``units=32, layers=4`` on one feature the lecture's network\n"

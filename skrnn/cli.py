@@ -15,6 +15,7 @@ import pandas as pd
 from skrnn import model_selection
 from skrnn._report import describe
 from skrnn.datasets import load_sp500, load_stock_csv
+from skrnn.datasets._forecast import target_column
 from skrnn.forecasting import ConformalForecaster
 from skrnn.model_selection import BASELINES, FAMILIES, LINEAR, NAIVE, SEASONAL_NAIVE
 
@@ -218,8 +219,8 @@ def _parser():
            "off only for large grids)", type=int)  # fmt: skip
     option("--seed", "random_state", "random seed of every network", type=int)
     add("--scheduler", metavar="ADDRESS",
-        help="run the fits on the Dask cluster of this scheduler (tcp://host:8786), or "
-        "'local' for one worker process per core on this machine; needs skrnn[dask]")  # fmt: skip
+        help="run the fits on the Dask cluster of this scheduler (tcp://host:8786), or 'local' "
+        "for one worker process per core on this machine; needs the dask extra")  # fmt: skip
     quick = " ".join(f"{flags[k][0]} {flags[k][1](v)}" for k, v in QUICK.items())
     add("--quick", action="store_true",
         help=f"a smoke run of the whole flow: a tiny grid and a few epochs ({quick})")  # fmt: skip
@@ -299,8 +300,9 @@ def _table(results):
     return "\n".join(lines)
 
 
-def _write(out, result):
-    """Write the result's tables and figures to the folder `out`; the files' names."""
+def _write(out, result, label=None):
+    """Write the result's tables and figures to the folder `out`, `label` naming
+    the series in the figures; the files' names."""
     from skrnn.plotting import plot_learning_history, plot_predictions
 
     os.makedirs(out, exist_ok=True)
@@ -322,7 +324,8 @@ def _write(out, result):
     figure = plot_predictions(
         predictions["y_true"],
         {name: predictions[name].to_numpy() for name in networks},
-        naive=predictions[NAIVE].to_numpy(),
+        naive=predictions[NAIVE],
+        label=label,
     )
     figure.savefig(os.path.join(out, "predictions.png"), dpi=110)
     return [*written, "learning_history.png", "predictions.png"]
@@ -431,7 +434,9 @@ def compare(args):
         print(_table(result.results))
     if "results_by_horizon" in result:
         print(_steps_table(result.results_by_horizon, "test_mase" if panel else "ratio_to_naive"))
-    written = _write(args.out, result)
+    # The series' column names it in the figures (a panel draws none).
+    label = None if panel else target_column(frame, args.value_column)
+    written = _write(args.out, result, label)
     print(f"wrote {', '.join(written[:-1])} and {written[-1]} to {args.out}")
     if args.save:
         _save_models(args, frame, result)

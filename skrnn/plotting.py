@@ -2,11 +2,17 @@
 
 :func:`plot_learning_history` draws, for each fitted network, the training and
 validation loss per epoch and the epoch whose weights early stopping restored
-("Learning History"). :func:`plot_predictions` draws the real price of the test
-period against each model's prediction, optionally with the naive forecast
-"tomorrow = today" that every network should be compared with.
-:func:`plot_forecast` draws the last months of prices followed by the forecast
-of the next days and its prediction intervals.
+("Learning History"). :func:`plot_predictions` draws the real values of the
+test period against each model's prediction, optionally with the naive forecast
+(or the seasonal naive one) that every network should be compared with.
+:func:`plot_forecast` draws the last months of a series followed by the
+forecast of the next days and its prediction intervals.
+
+The figures are laid out for a page or a screen of ordinary width: at most two
+subplots per row unless asked otherwise, and one legend for the whole figure,
+below the subplots, where it hides no data. The lines are labelled from the
+data: the series' name (a pandas Series' ``name``), "naive" or whatever name the
+baseline carries.
 
 The command line (``skrnn compare``), the examples and users' own scripts all
 draw these figures through this module, so they look the same everywhere.
@@ -23,11 +29,16 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 from sklearn.pipeline import Pipeline
 
 __all__ = ["plot_forecast", "plot_learning_history", "plot_predictions"]
 
-_NAIVE_LABEL = "naive (tomorrow = today)"
+#: The label of a series that carries no name of its own.
+_ACTUAL_LABEL = "actual"
+_NAIVE_LABEL = "naive"
+#: Subplots per row when the caller does not say: two fit a page or a screen.
+_DEFAULT_NCOLS = 2
 
 
 def _check_mapping(value, arg, example):
@@ -40,13 +51,13 @@ def _check_mapping(value, arg, example):
 
 
 def _grid_shape(n, ncols):
-    """``(rows, columns)`` of `n` subplots in rows of `ncols` (one row when None)."""
+    """``(rows, columns)`` of `n` subplots in rows of `ncols` (two when None)."""
     if ncols is None:
-        return 1, n
+        ncols = _DEFAULT_NCOLS
     if isinstance(ncols, bool) or not isinstance(ncols, numbers.Integral) or ncols < 1:
         raise ValueError(
             f"ncols must be a positive integer (1 stacks the subplots) or None "
-            f"(all in one row); got {ncols!r}"
+            f"(two per row); got {ncols!r}"
         )
     ncols = min(int(ncols), n)
     return -(-n // ncols), ncols
@@ -61,6 +72,42 @@ def _subplots(fig, n, nrows, ncols, **kwargs):
     for ax in axes[n:]:
         ax.remove()
     return list(axes[:n])
+
+
+def _series_label(values, label, default):
+    """`label`, else the name of a pandas `values` (a Series' name, a
+    one-column DataFrame's column), else `default`."""
+    if label is not None:
+        return str(label)
+    name = getattr(values, "name", None)
+    if isinstance(values, pd.DataFrame) and values.shape[1] == 1:
+        name = values.columns[0]
+    if isinstance(name, str) and name:
+        return name
+    return default
+
+
+def _figure_legend(fig, axes, labels=None):
+    """One legend for the figure, below its subplots: off the data.
+
+    Each label of the Axes' lines once, in the order first drawn; `labels` maps
+    a line's label to the text the legend shows (a name that differs per
+    subplot, such as "LSTM prediction", shown once as "prediction").
+    """
+    entries = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            entries.setdefault((labels or {}).get(label, label), handle)
+    # As many entries per row as fit the figure's width (a rough measure of the
+    # text: 0.6 em per character, and 4 em for the line and the spacing).
+    em = 10 / 72  # inches, at the legend's default size
+    widths = [(0.6 * len(text) + 4) * em for text in entries]
+    width, ncols = fig.get_figwidth(), 0
+    while ncols < len(widths) and sum(widths[: ncols + 1]) <= width:
+        ncols += 1
+    return fig.legend(
+        list(entries.values()), list(entries), loc="outside lower center", ncols=max(ncols, 1)
+    )
 
 
 def _fitted_network(name, obj):
@@ -109,8 +156,8 @@ def _fitted_network(name, obj):
 def plot_learning_history(models, *, ylim=None, figsize=None, ncols=None):
     """Plot the training and validation loss per epoch of fitted networks.
 
-    The lecture's "Learning History" figure: one subplot per model, side by
-    side (or in rows of `ncols`), with the loss of the training rows
+    The lecture's "Learning History" figure: one subplot per model, in rows of
+    `ncols` (two by default), with the loss of the training rows
     (``loss``) and of the validation rows that early stopping watched
     (``val loss``) at each epoch. A vertical
     dotted line marks the epoch whose weights early stopping kept, which the
@@ -143,12 +190,14 @@ def plot_learning_history(models, *, ylim=None, figsize=None, ncols=None):
 
     ncols : int, default=None
         Subplots per row, filled in the dict's order; 1 stacks them in one
-        column, which suits a narrow page. None puts them all in one row.
+        column. None puts two in a row (a 2 x 2 grid for four models), which
+        keeps the labels readable on a page or a screen.
 
     Returns
     -------
     fig : matplotlib.figure.Figure
-        The figure, with one Axes per model in `models`.
+        The figure, with one Axes per model in `models` and one legend below
+        them (``fig.legends[0]``).
 
     Raises
     ------
@@ -181,6 +230,8 @@ def plot_learning_history(models, *, ylim=None, figsize=None, ncols=None):
     2
     >>> [ax.get_title() for ax in fig.axes]
     ['LSTM', 'GRU']
+    >>> [text.get_text() for text in fig.legends[0].get_texts()]
+    ['loss', 'val loss', 'best epoch']
     >>> fig.savefig("learning_history.png")  # doctest: +SKIP
 
     Stacked, one subplot above the other:
@@ -203,12 +254,13 @@ def plot_learning_history(models, *, ylim=None, figsize=None, ncols=None):
                 label = "kept: untrained (epoch 0)" if best == 0 else "best epoch"
                 ax.axvline(best, color="black", linestyle=":", linewidth=1, label=label)
         ax.set_title(str(name))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # no epoch 2.5
         ax.set_xlabel("epoch")
         ax.set_ylabel("loss (MSE of scaled target)")
         if ylim is not None:
             ax.set_ylim(ylim)
-        ax.legend()
     fig.suptitle("Learning History")
+    _figure_legend(fig, axes)
     return fig
 
 
@@ -239,18 +291,23 @@ def plot_predictions(
     predictions,
     *,
     naive=None,
+    label=None,
+    naive_label=None,
     index=None,
     title="Predictions on the test period",
     ylabel="price",
     figsize=None,
     ncols=None,
 ):
-    """Plot the real price of the test period against each model's prediction.
+    """Plot the real values of the test period against each model's prediction.
 
-    The lecture's prediction figure: one subplot per model, side by side (or in
-    rows of `ncols`) and sharing the price axis, each with the real price and
-    that model's prediction, and, when given, the naive forecast "tomorrow =
-    today" as a thin grey dashed line, the baseline a useful network must beat.
+    The lecture's prediction figure: one subplot per model, in rows of `ncols`
+    (two by default) sharing the value axis, each with the real values and
+    that model's prediction, and, when given, the naive forecast ("tomorrow =
+    today", or its seasonal version) as a thin grey dashed line, the baseline a
+    useful network must beat. One legend below the subplots names the lines:
+    the series (`label`), "prediction" (the model the subplot's title names)
+    and the baseline (`naive_label`).
 
     Predictions for several horizons (2-D, one column per horizon, as
     :func:`~skrnn.datasets.make_forecast_xy` makes the target for a list of
@@ -276,6 +333,16 @@ default=None
         The naive forecast (e.g. :class:`~skrnn.PersistenceRegressor`'s
         predictions), drawn in every subplot; None draws none.
 
+    label : str, default=None
+        The legend's name for `y_true`. None takes the name of a pandas
+        `y_true` (a Series' name, e.g. ``"closed_price"``), else ``"actual"``.
+
+    naive_label : str, default=None
+        The legend's name for `naive`, e.g. ``"seasonal naive"``. None takes
+        the name of a pandas `naive` (the columns of
+        :func:`~skrnn.model_selection.compare`'s ``predictions`` are named
+        ``"naive"`` and ``"seasonal naive"``), else ``"naive"``.
+
     index : array-like of shape (n_samples,), default=None
         The x values, e.g. the test period's dates. None uses the index of a
         pandas `y_true`, else the time steps 0, 1, ... When the x values are
@@ -298,12 +365,14 @@ default=None
 
     ncols : int, default=None
         Subplots per row, filled in the dict's order; 1 stacks them in one
-        column, which suits a narrow page. None puts them all in one row.
+        column. None puts two in a row (a 2 x 2 grid for four models), which
+        keeps the labels readable on a page or a screen.
 
     Returns
     -------
     fig : matplotlib.figure.Figure
-        The figure, with one Axes per model in `predictions`.
+        The figure, with one Axes per model in `predictions` and one legend
+        below them (``fig.legends[0]``).
 
     Raises
     ------
@@ -326,7 +395,7 @@ default=None
     >>> import pandas as pd
     >>> from skrnn.plotting import plot_predictions
     >>> dates = pd.date_range("2018-01-02", periods=5, freq="B")
-    >>> price = pd.Series([100.0, 101.0, 103.0, 102.0, 104.0], index=dates)
+    >>> price = pd.Series([100.0, 101.0, 103.0, 102.0, 104.0], index=dates, name="close")
     >>> fig = plot_predictions(
     ...     price,
     ...     {"LSTM": [99.5, 100.8, 102.1, 102.5, 103.2],
@@ -337,9 +406,14 @@ default=None
     2
     >>> fig.axes[0].get_xlabel(), fig.axes[0].get_title()
     ('date', 'LSTM')
+    >>> [text.get_text() for text in fig.legends[0].get_texts()]
+    ['close', 'prediction', 'naive']
     >>> fig.savefig("predictions.png")  # doctest: +SKIP
     """
     _check_mapping(predictions, "predictions", "{'LSTM': lstm.predict(X_test)}")
+    labels = {"actual": _series_label(y_true, label, _ACTUAL_LABEL)}
+    if naive is not None:
+        labels["naive"] = _series_label(naive, naive_label, _NAIVE_LABEL)
     if index is None and isinstance(y_true, (pd.Series, pd.DataFrame)):
         index = y_true.index
     truth = _as_columns(y_true, "y_true")
@@ -359,10 +433,12 @@ default=None
     # only the lowest subplot of each column labels.
     axes = _subplots(fig, n_models, nrows, ncols, sharex=True, sharey=True)
     for i, (ax, (name, values)) in enumerate(zip(axes, model_values.items(), strict=True)):
-        _draw_prediction(ax, x, truth, values, naive, name, x_axis=i + ncols >= n_models)
+        _draw_prediction(ax, x, truth, values, naive, name, labels, x_axis=i + ncols >= n_models)
     for ax in axes[::ncols]:  # the first of each row
         ax.set_ylabel(ylabel)
     fig.suptitle(title)
+    # Each subplot's model line is "<name> prediction"; the title names the model.
+    _figure_legend(fig, axes, {f"{name} prediction": "prediction" for name in model_values})
     return fig
 
 
@@ -394,13 +470,14 @@ def _checked_prediction(values, what, truth):
     return values
 
 
-def _draw_prediction(ax, x, truth, values, naive, name, x_axis):
-    """One model's subplot: the real price, its prediction, the naive forecast.
+def _draw_prediction(ax, x, truth, values, naive, name, labels, x_axis):
+    """One model's subplot: the real values, its prediction, the naive forecast.
 
-    `x_axis` says whether the subplot labels the shared x axis (none below it).
+    `labels` holds the lines' names (``"actual"``, ``"naive"``); `x_axis` says
+    whether the subplot labels the shared x axis (none below it).
     """
-    ax.plot(x, truth[:, 0], label="real price")
-    ax.plot(x, values[:, 0], label=f"{name} prediction")
+    ax.plot(x, truth[:, 0], color="tab:blue", label=labels["actual"])
+    ax.plot(x, values[:, 0], color="tab:orange", label=f"{name} prediction")
     n_horizons = max(truth.shape[1], values.shape[1])
     if naive is not None:
         ax.plot(
@@ -410,7 +487,7 @@ def _draw_prediction(ax, x, truth, values, naive, name, x_axis):
             linestyle="--",
             linewidth=0.8,
             zorder=1.5,  # under the model's line
-            label=_NAIVE_LABEL,
+            label=labels["naive"],
         )
         n_horizons = max(n_horizons, naive.shape[1])
     ax.set_title(str(name) if n_horizons == 1 else f"{name} (horizon 1 of {n_horizons})")
@@ -424,7 +501,6 @@ def _draw_prediction(ax, x, truth, values, naive, name, x_axis):
         ax.tick_params(axis="x", labelrotation=30)
         for label in ax.get_xticklabels():
             label.set_horizontalalignment("right")
-    ax.legend()
 
 
 def _interval_levels(forecast):
@@ -452,6 +528,7 @@ def plot_forecast(
     forecast,
     *,
     last=90,
+    label=None,
     title="Forecast of the next days",
     ylabel="price",
     figsize=(9.0, 4.5),
@@ -479,6 +556,11 @@ def plot_forecast(
         How many of the last days of `history` to draw (90 trading days is
         about four months).
 
+    label : str, default=None
+        The legend's name for `history`. None takes the name of a pandas
+        `history` (a Series' name or the DataFrame's column), else
+        ``"actual"``.
+
     title : str, default="Forecast of the next days"
         The figure's title.
 
@@ -491,7 +573,8 @@ def plot_forecast(
     Returns
     -------
     fig : matplotlib.figure.Figure
-        The figure, with one Axes.
+        The figure, with one Axes and its legend below it
+        (``fig.legends[0]``).
 
     Raises
     ------
@@ -509,18 +592,18 @@ def plot_forecast(
     >>> import pandas as pd
     >>> from skrnn.plotting import plot_forecast
     >>> history = pd.Series([100.0, 101.0, 103.0, 102.0, 104.0],
-    ...                     index=pd.bdate_range("2018-12-24", periods=5))
+    ...                     index=pd.bdate_range("2018-12-24", periods=5), name="close")
     >>> forecast = pd.DataFrame(
     ...     {"horizon": [1, 2], "forecast": [104.0, 104.0],
     ...      "lower_80": [102.1, 101.4], "upper_80": [105.9, 106.6],
     ...      "lower_95": [100.9, 99.8], "upper_95": [107.1, 108.2]},
     ...     index=pd.bdate_range("2018-12-31", periods=2, name="date"))
     >>> fig = plot_forecast(history, forecast)
-    >>> ax = fig.axes[0]
-    >>> [text.get_text() for text in ax.get_legend().get_texts()]
-    ['prices', 'forecast', '95 % interval', '80 % interval']
+    >>> [text.get_text() for text in fig.legends[0].get_texts()]
+    ['close', 'forecast', '95 % interval', '80 % interval']
     >>> fig.savefig("forecast.png")  # doctest: +SKIP
     """
+    label = _series_label(history, label, _ACTUAL_LABEL)
     if isinstance(history, pd.DataFrame):
         if history.shape[1] != 1:
             raise ValueError(
@@ -555,7 +638,7 @@ def plot_forecast(
 
     fig = Figure(figsize=figsize, layout="constrained")
     ax = fig.subplots()
-    ax.plot(shown.index, shown.to_numpy(), color="tab:blue", label="prices")
+    ax.plot(shown.index, shown.to_numpy(), color="tab:blue", label=label)
     # The forecast line and the bands start at the last known price, so that the
     # forecast reads as the continuation of the series.
     x = [x_last, *x_forecast]
@@ -577,6 +660,6 @@ def plot_forecast(
     ax.tick_params(axis="x", labelrotation=30)
     for label in ax.get_xticklabels():
         label.set_horizontalalignment("right")
-    ax.legend(loc="upper left")
-    ax.set_title(title)
+    fig.suptitle(title)
+    _figure_legend(fig, [ax])
     return fig

@@ -106,6 +106,27 @@ def test_table_and_progress_on_the_terminal(tmp_path, capsys):
     assert "GRU window=5 units=4 layers=1 residual=True" in captured.err
 
 
+def test_figures_name_the_series_and_lay_out_for_a_page(tmp_path, monkeypatch):
+    """The column the series comes from labels it (spelled as in the file), the
+    naive forecast is "naive", and four networks take a 2 x 2 grid."""
+    from matplotlib.figure import Figure
+
+    saved = {}
+    monkeypatch.setattr(Figure, "savefig", lambda fig, path, **kw: saved.update({path: fig}))
+    csv = _write_lecture_csv(tmp_path / "prices.csv", 150)
+    argv = ["compare", str(csv), "--quick", "--value-column", "CLOSED_PRICE", "--n-jobs", "1"]
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main([*argv, "--out", str(tmp_path / "r")]) == 0
+    figures = {os.path.basename(path): fig for path, fig in saved.items()}
+    predictions = figures["predictions.png"]
+    legend = [text.get_text() for text in predictions.legends[0].get_texts()]
+    assert legend == ["closed_price", "prediction", "naive"]
+    for fig in figures.values():
+        spans = [(ax.get_subplotspec().rowspan.start, ax.get_subplotspec().colspan.start)
+                 for ax in fig.axes]  # fmt: skip
+        assert spans == [(0, 0), (0, 1), (1, 0), (1, 1)]
+
+
 def test_compare_options_take_compare_s_defaults_and_show_them(capsys):
     from skrnn.cli import _parser
 

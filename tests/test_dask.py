@@ -260,6 +260,6 @@ def test_unreachable_scheduler_is_a_one_line_error(tmp_path, frame, capsys):
 
 def test_without_dask_a_scheduler_is_a_clear_error(monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)
-    with pytest.raises(ValueError, match=r"needs dask.distributed.*skrnn\[dask\]"):
+    with pytest.raises(ValueError, match=r"needs dask.distributed.*pip install -e '\.\[dask\]'"):
         with dask_backend("local"):
             pass

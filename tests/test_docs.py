@@ -201,6 +201,47 @@ def test_readme_conversion_refuses_what_it_cannot_convert(tmp_path):
         _sphinx_extension("skrnn_readme").results_table([*OLD_TABLE.splitlines(), "GRU  oops"])
 
 
+CHANGES = """\
+# skrnn
+
+## Changes
+
+Since the first version:
+
+- `compare` returns a table
+  of the models.
+- The window is `window=5`.
+
+## Licence
+"""
+
+
+def test_readme_changes_become_a_list_up_to_the_next_section(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text(CHANGES)
+    rst = _sphinx_extension("skrnn_readme").readme_changes_rst(readme)
+    assert rst == (
+        "Since the first version:\n\n"
+        "- ``compare`` returns a table\n"
+        "  of the models.\n"
+        "- The window is ``window=5``.\n"
+    )
+    # The README itself converts, every item of its list included.
+    rst = _sphinx_extension("skrnn_readme").readme_changes_rst(README)
+    section = README.read_text().split("## Changes\n")[1].split("\n## ")[0]
+    assert rst.count("\n- ") == section.count("\n- ") > 0
+
+
+def test_readme_changes_refuse_what_they_cannot_convert(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text(CHANGES.replace("of the models.", "of [models](https://example.org)."))
+    with pytest.raises(ValueError, match="cannot convert"):
+        _sphinx_extension("skrnn_readme").readme_changes_rst(readme)
+    readme.write_text("# skrnn\n")
+    with pytest.raises(ValueError, match="no '## Changes' section"):
+        _sphinx_extension("skrnn_readme").readme_changes_rst(readme)
+
+
 def test_results_table_reads_both_verdicts():
     lines = """\
 model            best parameters                                             CV RMSE   ± std  test RMSE      MAE  MAPE %  / naive  / linear  fit s  Diebold-Mariano test vs naive    vs linear

@@ -59,6 +59,13 @@ def lines_by_label(ax):
     return {line.get_label(): line for line in ax.get_lines()}
 
 
+def legend_texts(fig):
+    """The texts of the figure's one legend (the Axes have none of their own)."""
+    assert all(ax.get_legend() is None for ax in fig.axes)
+    (legend,) = fig.legends
+    return [text.get_text() for text in legend.get_texts()]
+
+
 # ----------------------------------------------------------- learning history
 
 
@@ -78,8 +85,7 @@ def test_learning_history_has_one_axes_per_model_with_loss_curves(data):
         np.testing.assert_allclose(lines["loss"].get_ydata(), np.multiply(scale, LOSS))
         np.testing.assert_allclose(lines["val loss"].get_ydata(), np.multiply(scale, VAL_LOSS))
         np.testing.assert_array_equal(lines["loss"].get_xdata(), [1, 2, 3, 4, 5])
-        legend = [t.get_text() for t in ax.get_legend().get_texts()]
-        assert legend == ["loss", "val loss", "best epoch"]
+    assert legend_texts(fig) == ["loss", "val loss", "best epoch"]
 
 
 def test_learning_history_marks_best_epoch_at_argmin_of_val_loss(data):
@@ -184,11 +190,12 @@ def test_predictions_has_one_axes_per_model_with_inputs_as_lines():
         assert ax.get_title() == name
         assert ax.get_xlabel() == "time step"
         lines = lines_by_label(ax)
-        assert set(lines) == {"real price", f"{name} prediction"}
-        np.testing.assert_array_equal(lines["real price"].get_ydata(), Y)
+        assert set(lines) == {"actual", f"{name} prediction"}
+        np.testing.assert_array_equal(lines["actual"].get_ydata(), Y)
         np.testing.assert_array_equal(lines[f"{name} prediction"].get_ydata(), PREDICTIONS[name])
-        np.testing.assert_array_equal(lines["real price"].get_xdata(), np.arange(6))
-        assert ax.get_legend() is not None
+        np.testing.assert_array_equal(lines["actual"].get_xdata(), np.arange(6))
+    # One legend: the model's line once, as "prediction" (the titles name the models).
+    assert legend_texts(fig) == ["actual", "prediction"]
     assert fig.axes[0].get_ylabel() == "price"
     # one shared price axis
     assert fig.axes[0].get_shared_y_axes().joined(fig.axes[0], fig.axes[1])
@@ -197,11 +204,49 @@ def test_predictions_has_one_axes_per_model_with_inputs_as_lines():
 def test_predictions_draws_naive_in_every_axes():
     fig = plot_predictions(Y, PREDICTIONS, naive=list(NAIVE))
     for ax in fig.axes:
-        naive = lines_by_label(ax)["naive (tomorrow = today)"]
+        naive = lines_by_label(ax)["naive"]
         np.testing.assert_array_equal(naive.get_ydata(), NAIVE)
         assert naive.get_linestyle() == "--"
-        labels = [t.get_text() for t in ax.get_legend().get_texts()]
-        assert "naive (tomorrow = today)" in labels
+    assert legend_texts(fig) == ["actual", "prediction", "naive"]
+
+
+def test_predictions_labels_come_from_the_data():
+    """A named series and a named baseline label their own lines, as the
+    columns of compare's predictions do ("naive", "seasonal naive")."""
+    sunspots = pd.Series(Y, name="sunspots")
+    fig = plot_predictions(sunspots, PREDICTIONS, naive=pd.Series(NAIVE, name="seasonal naive"))
+    assert legend_texts(fig) == ["sunspots", "prediction", "seasonal naive"]
+    assert set(lines_by_label(fig.axes[0])) == {"sunspots", "LSTM prediction", "seasonal naive"}
+    fig = plot_predictions(pd.DataFrame({"close": Y}), PREDICTIONS, naive=NAIVE)
+    assert legend_texts(fig) == ["close", "prediction", "naive"]
+
+
+def test_predictions_explicit_labels_win_over_names():
+    fig = plot_predictions(
+        pd.Series(Y, name="y_true"),
+        PREDICTIONS,
+        naive=pd.Series(NAIVE, name="naive"),
+        label="sunspot number",
+        naive_label="seasonal naive",
+    )
+    assert legend_texts(fig) == ["sunspot number", "prediction", "seasonal naive"]
+
+
+@pytest.mark.parametrize("ncols", [None, 1, 2])
+def test_figure_legend_lies_off_the_data_and_inside_the_figure(data, ncols):
+    dates = pd.date_range("2018-01-02", periods=len(Y), freq="B")
+    models = {name: FakeNetwork().fit(*data) for name in THREE}
+    for fig in (
+        plot_predictions(pd.Series(Y, index=dates, name="close"), THREE, naive=NAIVE, ncols=ncols),
+        plot_learning_history(models, ncols=ncols),
+        plot_forecast(HISTORY, FORECAST),
+    ):
+        fig.canvas.draw()
+        (legend,) = fig.legends
+        box = legend.get_window_extent()
+        assert not any(box.overlaps(ax.get_window_extent()) for ax in fig.axes)
+        assert 0 <= box.x0 and box.x1 <= fig.bbox.width
+        assert 0 <= box.y0 and box.y1 <= fig.bbox.height
 
 
 def test_predictions_uses_dates_of_a_series():
@@ -210,7 +255,7 @@ def test_predictions_uses_dates_of_a_series():
     for ax in fig.axes:
         assert ax.get_xlabel() == "date"
         assert isinstance(ax.xaxis.get_major_formatter(), mdates.AutoDateFormatter)
-        xdata = pd.DatetimeIndex(lines_by_label(ax)["real price"].get_xdata())
+        xdata = pd.DatetimeIndex(lines_by_label(ax)["actual"].get_xdata())
         assert xdata.equals(dates)
         labels = ax.get_xticklabels()
         assert labels and all(t.get_rotation() == 30 for t in labels)
@@ -253,7 +298,7 @@ def test_predictions_several_horizons_plot_first_with_note():
     ax = fig.axes[0]
     assert ax.get_title() == "LSTM (horizon 1 of 3)"
     lines = lines_by_label(ax)
-    np.testing.assert_array_equal(lines["real price"].get_ydata(), Y)
+    np.testing.assert_array_equal(lines["actual"].get_ydata(), Y)
     np.testing.assert_array_equal(lines["LSTM prediction"].get_ydata(), Y - 0.5)
     with pytest.raises(ValueError, match=r"predictions\['LSTM'\] has 2 horizons"):
         plot_predictions(y2, {"LSTM": y2[:, :2]})
@@ -292,10 +337,14 @@ def grid_positions(fig):
 THREE = {"RNN": Y - 1, "LSTM": Y + 1, "GRU": Y}
 
 
-def test_subplots_are_side_by_side_by_default(data):
-    fig = plot_predictions(Y, THREE)
-    assert grid_positions(fig) == [(0, 0), (0, 1), (0, 2)]
-    assert tuple(fig.get_size_inches()) == pytest.approx((15, 4))
+def test_subplots_are_two_per_row_by_default(data):
+    models = {name: FakeNetwork().fit(*data) for name in THREE}
+    for fig in (plot_predictions(Y, THREE), plot_learning_history(models)):
+        assert grid_positions(fig) == [(0, 0), (0, 1), (1, 0)]
+        assert tuple(fig.get_size_inches()) == pytest.approx((10, 8))
+    fig = plot_predictions(Y, {"LSTM": Y})
+    assert grid_positions(fig) == [(0, 0)]
+    assert tuple(fig.get_size_inches()) == pytest.approx((5, 4))
 
 
 @pytest.mark.parametrize(
@@ -368,8 +417,7 @@ def test_forecast_draws_the_last_days_then_the_forecast_from_the_last_price():
 def test_forecast_draws_one_band_per_level_the_widest_lightest():
     fig = plot_forecast(HISTORY, FORECAST.drop(columns="horizon"))
     (ax,) = fig.axes
-    labels = [text.get_text() for text in ax.get_legend().get_texts()]
-    assert labels == ["prices", "forecast", "95 % interval", "80 % interval"]
+    assert legend_texts(fig) == ["actual", "forecast", "95 % interval", "80 % interval"]
     bands = ax.collections
     assert bands[0].get_alpha() < bands[1].get_alpha()
     upper_95 = bands[0].get_paths()[0].vertices[:, 1].max()
@@ -379,6 +427,13 @@ def test_forecast_draws_one_band_per_level_the_widest_lightest():
 def test_forecast_without_intervals_draws_the_line_alone():
     fig = plot_forecast(HISTORY.to_frame("closed_price"), FORECAST[["forecast"]])
     assert len(fig.axes[0].collections) == 0
+    assert legend_texts(fig) == ["closed_price", "forecast"]
+
+
+def test_forecast_label_names_the_history():
+    fig = plot_forecast(HISTORY.rename("close"), FORECAST, label="S&P 500 close")
+    assert legend_texts(fig)[0] == "S&P 500 close"
+    assert fig.get_suptitle() == "Forecast of the next days"
 
 
 @pytest.mark.parametrize(

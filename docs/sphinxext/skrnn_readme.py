@@ -1,4 +1,8 @@
-"""The README's default run of ``skrnn compare``, as reST for the front page.
+"""Parts of the README, as reST for the documentation.
+
+The README's default run of ``skrnn compare`` (:func:`readme_results_rst`) is
+shown on the front page; its list of changes (:func:`readme_changes_rst`) is
+the changelog page.
 
 The README shows what ``make demo`` printed: a paragraph, the terminal's table,
 a paragraph on what it says, the two figures. The front page shows the same part
@@ -102,3 +106,38 @@ def _cell(value):
     if "," in value or '"' in value:
         return '"' + value.replace('"', '""') + '"'
     return value
+
+
+CHANGES_HEADING = "## Changes"
+_BULLET = re.compile(r"^- (\S.*)$")
+_CONTINUATION = re.compile(r"^  (\S.*)$")
+
+
+def readme_changes_rst(readme):
+    """The README's ``## Changes`` section (up to the next ``##`` heading or
+    the end), as reST: its paragraphs and its ``- `` lists, whose items go on
+    on lines indented by two spaces. Anything else raises ``ValueError``."""
+    lines = Path(readme).read_text(encoding="utf-8").split("\n")
+    try:
+        start = lines.index(CHANGES_HEADING) + 1
+    except ValueError:
+        raise ValueError(f"{readme} has no {CHANGES_HEADING!r} section") from None
+    end = next((i for i in range(start, len(lines)) if lines[i].startswith("## ")), len(lines))
+    out = []
+    for line in lines[start:end]:
+        line = line.rstrip()
+        bullet, more = _BULLET.match(line), _CONTINUATION.match(line)
+        text = bullet[1] if bullet else more[1] if more else line
+        if _UNSUPPORTED.search(text) or text.startswith(" "):
+            raise ValueError(f"{readme}: cannot convert {line!r} to reST; extend skrnn_readme")
+        text = _INLINE_CODE.sub(r"``\1``", text)
+        if bullet:
+            # reST needs a blank line between a paragraph and a list.
+            if out and out[-1] and not out[-1].startswith(("- ", "  ")):
+                out.append("")
+            out.append(f"- {text}")
+        elif more:
+            out.append(f"  {text}")
+        else:
+            out.append(text)
+    return "\n".join(out).strip("\n") + "\n"
